@@ -1,0 +1,108 @@
+# linkbox: one small binary carrying a suite of link tools.  See README.md.
+#
+#   make                      build ./linkbox
+#   make check                run the test suite (ends "N passed, M failed")
+#   make static size          static musl build ./linkbox-static, its size
+#   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
+#   make APPLETS="ln ..."     carry only these applets
+#   make install/uninstall    PREFIX, DESTDIR, BINDIR, MANDIR
+#   make bench                benchmarks against the peer tools
+
+VERSION = 0.1.0
+ALL_APPLETS := $(shell sed -n 's/^APPLET(\(.*\))$$/\1/p' core/applets.h)
+APPLETS = $(ALL_APPLETS)
+UNKNOWN := $(filter-out $(ALL_APPLETS),$(APPLETS))
+$(if $(UNKNOWN),$(error unknown applet(s): $(UNKNOWN)))
+$(if $(strip $(APPLETS)),,$(error APPLETS is empty))
+
+CROSS_COMPILE =
+ifeq ($(origin CC),default)
+CC = $(CROSS_COMPILE)cc
+endif
+STRIP = $(CROSS_COMPILE)strip
+CFLAGS = -O2 -g
+WARNFLAGS = -std=c11 -Wall -Wextra
+LDFLAGS =
+LINKBOX_CPPFLAGS = -I$(B) -DLINKBOX_VERSION='"$(VERSION)"'
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DESTDIR =
+
+# Each flavour builds in its own directory: B (objects), OUT (binary).
+B = build/default
+OUT = linkbox
+MUSL_CC = musl-gcc
+SMALL = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+SRCS = $(wildcard core/*.c) $(APPLETS:%=applets/%.c)
+OBJS = $(SRCS:%.c=$(B)/%.o)
+
+all: $(OUT)
+
+$(OUT): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS)
+
+$(B)/%.o: %.c core/linkbox.h $(B)/applets-selected.h
+	@mkdir -p $(@D)
+	$(CC) $(WARNFLAGS) $(CPPFLAGS) $(LINKBOX_CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The applet list of this build: core/applets.h filtered by APPLETS,
+# rewritten only when it changes so that objects rebuild only then.
+$(B)/applets-selected.h: FORCE
+	@mkdir -p $(B)
+	@sed -n '$(foreach a,$(APPLETS),/^APPLET($(a))$$/p;)' core/applets.h \
+		>$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+static: FORCE
+	$(MAKE) B=build/static OUT=linkbox-static CC=$(MUSL_CC) \
+		CFLAGS="$(SMALL)" LDFLAGS="-static -Wl,--gc-sections -s"
+
+size: static
+	@echo "linkbox-static: $$(wc -c <linkbox-static) bytes ($(APPLETS))"
+
+asan: FORCE
+	$(MAKE) B=build/asan OUT=linkbox-asan CC=$(CC) CFLAGS="$(SAN)" \
+		LDFLAGS="-fsanitize=address,undefined"
+	LINKBOX=./linkbox-asan tests/run
+
+check: all
+	LINKBOX=./$(OUT) tests/run
+
+check-static: static
+	LINKBOX=./linkbox-static tests/run
+
+bench: all
+	tests/bench/run
+
+# Installs the binary once and one hard link per applet.  A name that
+# exists and is not linkbox (say /usr/bin/ln of coreutils) is left alone.
+install: $(OUT)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(OUT) $(DESTDIR)$(BINDIR)/.linkbox.new
+	@cd $(DESTDIR)$(BINDIR) && for a in $(APPLETS); do \
+		if [ -e $$a ] && ! [ $$a -ef linkbox ]; then \
+			echo "install: leaving $(DESTDIR)$(BINDIR)/$$a alone:" \
+				"it is not linkbox" >&2; \
+		else ln -f .linkbox.new $$a || exit 1; fi; done
+	mv -f $(DESTDIR)$(BINDIR)/.linkbox.new $(DESTDIR)$(BINDIR)/linkbox
+	install -m 644 docs/linkbox.1 $(APPLETS:%=docs/%.1) \
+		$(DESTDIR)$(MANDIR)/man1
+
+# Removes only the names that are links to the installed linkbox.
+uninstall:
+	@cd $(DESTDIR)$(BINDIR) && for a in $(ALL_APPLETS); do \
+		if [ $$a -ef linkbox ]; then rm -f $$a; fi; done
+	rm -f $(DESTDIR)$(BINDIR)/linkbox
+	cd $(DESTDIR)$(MANDIR)/man1 && rm -f linkbox.1 $(ALL_APPLETS:%=%.1)
+
+clean:
+	rm -rf build linkbox linkbox-static linkbox-asan
+
+FORCE:
+.PHONY: all static size asan check check-static bench install uninstall \
+	clean FORCE

@@ -1,0 +1,5 @@
+/* The one list of applets, sorted.  Each line is APPLET(name); an applet
+ * named here needs applets/name.c, docs/name.1 and tests/name.bats.
+ * make APPLETS="..." builds a subset by filtering these lines. */
+APPLET(linkcount)
+APPLET(ln)

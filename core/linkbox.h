@@ -1,0 +1,65 @@
+/* linkbox.h - the one header every linkbox source file includes. */
+#ifndef LINKBOX_H
+#define LINKBOX_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef LINKBOX_VERSION
+#define LINKBOX_VERSION "unknown"
+#endif
+
+#define APPLET(name) \
+	int name##_main(int, char **); \
+	extern const char name##_usage[];
+#include "applets-selected.h"
+#undef APPLET
+
+/* msg.c: diagnostics prefixed with the running applet's name */
+extern const char *applet_name;
+extern const char *applet_usage;
+extern int exit_status;		/* what the applet returns so far */
+extern int fail_status;		/* what a warning raises exit_status to */
+extern int trouble_status;	/* exit status of usage errors and msg_die */
+void msg_warn(const char *fmt, ...);
+void msg_warnsys(const char *fmt, ...);
+_Noreturn void msg_die(const char *fmt, ...);
+_Noreturn void msg_diesys(const char *fmt, ...);
+_Noreturn void msg_usage(const char *fmt, ...);
+const char *quote(const char *name);
+void *xmalloc(size_t size);
+
+/* opt.c: getopt_long with one behaviour on glibc and musl */
+enum { OPT_HELP = 0x100, OPT_VERSION, OPT_FIRST_LONG_ONLY };
+#define OPT_STANDARD \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ NULL, 0, NULL, 0 }
+int opt_next(int argc, char **argv, const char *shorts,
+    const struct option *longs);
+void opt_operands(int argc, char **argv, int min, int max);
+unsigned long opt_number(const char *arg, const char *what);
+
+/* atomic.c: temporary name + rename(2) */
+void atomic_tmpname(char *buf, const char *base, const char *tag);
+int atomic_symlink(const char *target, int dirfd, const char *base,
+    const char *tag);
+int atomic_link(int srcfd, const char *src, int flags, int dirfd,
+    const char *base, const char *tag);
+
+/* path.c */
+char *path_join(const char *dir, const char *name);
+const char *path_base(const char *path);
+char *path_dir(const char *path);
+
+#endif

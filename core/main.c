@@ -1,0 +1,193 @@
+/* main.c - the multi-call binary: choose an applet by argv[0], or act as
+ * the linkbox multiplexer (linkbox APPLET ARGS, --list, --help, --version,
+ * --install).
+ */
+#include "linkbox.h"
+
+struct applet {
+	const char *name;
+	int (*main)(int, char **);
+	const char *usage;
+};
+
+static const struct applet applets[] = {
+#define APPLET(name) { #name, name##_main, name##_usage },
+#include "applets-selected.h"
+#undef APPLET
+};
+
+#define NAPPLETS (sizeof(applets) / sizeof(applets[0]))
+
+static const char linkbox_usage[] =
+"Usage: linkbox APPLET [ARGUMENT]...\n"
+"   or: linkbox --list | --help [APPLET] | --version\n"
+"   or: linkbox --install [-s] [-f] DIRECTORY\n"
+"   or: APPLET [ARGUMENT]...  (through a link named APPLET)\n"
+"\n"
+"  --list          print the applets built in, one a line\n"
+"  --help [APPLET] print this help, or the applet's\n"
+"  --install DIR   link each applet's name in DIR to this binary\n"
+"    -s            make symbolic links instead of hard links\n"
+"    -f            replace names that are not already linkbox\n"
+"  --version       print the version\n";
+
+static const struct applet *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NAPPLETS; i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	applet_name = "linkbox";
+	msg_warn("applet not found: %s", name);
+	exit(127);
+}
+
+/* A write error on stdout (a full disk, a closed pipe) is a failure. */
+static int
+finish(int status)
+{
+	if (fclose(stdout) == EOF) {
+		msg_warnsys("write error");
+		return status > 1 ? status : 1;
+	}
+	return status;
+}
+
+static int
+run(const struct applet *a, int argc, char **argv)
+{
+	applet_name = a->name;
+	applet_usage = a->usage;
+	return finish(a->main(argc, argv));
+}
+
+/* The path of this executable, to link to. */
+static char *
+self_path(const char *argv0)
+{
+	static char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		return buf;
+	}
+	if (strchr(argv0, '/'))
+		return realpath(argv0, buf) ? buf : (char *)argv0;
+	msg_die("cannot find this executable: /proc is not mounted");
+}
+
+/* Link DIR/NAME to SELF: new names directly, names that already are this
+ * binary (or anything, with -f) replaced atomically. */
+static void
+install_one(const char *self, const struct stat *self_st, int dirfd,
+    const char *dir, const char *name, bool symbolic, bool force)
+{
+	char *path = path_join(dir, name);
+	struct stat st;
+	bool ours;
+	int r;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT)
+			msg_warnsys("cannot access %s", quote(path));
+		else if ((symbolic ? symlinkat(self, dirfd, name) :
+		    linkat(AT_FDCWD, self, dirfd, name, 0)) == -1)
+			goto fail;
+		free(path);
+		return;
+	}
+	if (S_ISLNK(st.st_mode) && fstatat(dirfd, name, &st, 0) == -1)
+		st.st_ino = 0;
+	ours = st.st_ino == self_st->st_ino && st.st_dev == self_st->st_dev;
+	if (!ours && !force) {
+		msg_warn("%s exists and is not linkbox (use -f to replace it)",
+		    quote(path));
+		free(path);
+		return;
+	}
+	r = symbolic ? atomic_symlink(self, dirfd, name, "linkbox") :
+	    atomic_link(AT_FDCWD, self, 0, dirfd, name, "linkbox");
+	if (r == 0) {
+		free(path);
+		return;
+	}
+fail:
+	if (errno == EXDEV)
+		msg_die("cannot hard link %s to %s: %s (use -s)", quote(path),
+		    quote(self), strerror(EXDEV));
+	msg_warnsys("cannot link %s to %s", quote(path), quote(self));
+	free(path);
+}
+
+static int
+install(int argc, char **argv)
+{
+	static const struct option longs[] = { OPT_STANDARD };
+	bool symbolic = false, force = false;
+	const char *self, *dir;
+	struct stat self_st;
+	size_t i;
+	int c, dirfd;
+
+	while ((c = opt_next(argc, argv, "sf", longs)) != -1) {
+		if (c == 's')
+			symbolic = true;
+		else
+			force = true;
+	}
+	opt_operands(argc, argv, 1, 1);
+	dir = argv[optind];
+	self = self_path(argv[0]);
+	if (stat(self, &self_st) == -1)
+		msg_diesys("cannot access %s", quote(self));
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd == -1)
+		msg_diesys("cannot open directory %s", quote(dir));
+	for (i = 0; i < NAPPLETS; i++)
+		install_one(self, &self_st, dirfd, dir, applets[i].name,
+		    symbolic, force);
+	close(dirfd);
+	return exit_status;
+}
+
+static int
+multiplexer(int argc, char **argv)
+{
+	const char *arg = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	applet_usage = linkbox_usage;
+	if (!arg)
+		msg_usage("missing applet name");
+	if (!strcmp(arg, "--list")) {
+		for (i = 0; i < NAPPLETS; i++)
+			puts(applets[i].name);
+		return finish(0);
+	}
+	if (!strcmp(arg, "--help")) {
+		fputs(argc > 2 ? find(argv[2])->usage : linkbox_usage, stdout);
+		return finish(0);
+	}
+	if (!strcmp(arg, "--version")) {
+		puts("linkbox " LINKBOX_VERSION);
+		return finish(0);
+	}
+	if (!strcmp(arg, "--install"))
+		return finish(install(argc - 1, argv + 1));
+	if (arg[0] == '-')
+		msg_usage("unrecognized option %s", quote(arg));
+	return run(find(arg), argc - 1, argv + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *name = argc > 0 ? path_base(argv[0]) : "linkbox";
+
+	if (!strncmp(name, "linkbox", 7))
+		return multiplexer(argc, argv);
+	return run(find(name), argc, argv);
+}

@@ -1,0 +1,220 @@
+/* msg.c - diagnostics, quoting of names in them, exit status.
+ *
+ * Every message is "APPLET: text\n" sent with one write(2), so that lines
+ * from parallel runs never interleave mid-line.  Names are quoted the way
+ * GNU coreutils quotes them (shell-escape style), so a hostile name can
+ * never split a message over two lines.
+ */
+#include "linkbox.h"
+
+const char *applet_name = "linkbox";
+const char *applet_usage;
+int exit_status;
+int fail_status = 1;
+int trouble_status = 2;
+
+static void
+emit(int err, const char *fmt, va_list ap)
+{
+	char buf[8192];
+	size_t len, cap = sizeof(buf) - 1;
+	int n;
+
+	n = snprintf(buf, cap, "%s: ", applet_name);
+	len = n;
+	n = vsnprintf(buf + len, cap - len, fmt, ap);
+	len = n < 0 ? len : len + n;
+	if (err && len < cap)
+		len += snprintf(buf + len, cap - len, ": %s", strerror(err));
+	if (len >= cap)
+		len = cap - 1;
+	buf[len++] = '\n';
+	if (write(STDERR_FILENO, buf, len) == -1)
+		exit_status = exit_status < fail_status ? fail_status : exit_status;
+}
+
+static void
+raise_status(int status)
+{
+	if (exit_status < status)
+		exit_status = status;
+}
+
+void
+msg_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(0, fmt, ap);
+	va_end(ap);
+	raise_status(fail_status);
+}
+
+void
+msg_warnsys(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(err, fmt, ap);
+	va_end(ap);
+	raise_status(fail_status);
+}
+
+void
+msg_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(0, fmt, ap);
+	va_end(ap);
+	exit(trouble_status);
+}
+
+void
+msg_diesys(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(err, fmt, ap);
+	va_end(ap);
+	exit(trouble_status);
+}
+
+/* The message, then GNU's pointer to --help, in one write. */
+void
+msg_usage(const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	msg_die("%s\nTry '%s --help' for more information.", text,
+	    applet_name);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		msg_die("out of memory");
+	return p;
+}
+
+/* Length of the printable UTF-8 character at s, or 0.  Without setlocale()
+ * we trust the environment's word that the terminal speaks UTF-8; C1
+ * controls, line separators and non-characters are never printable. */
+static size_t
+utf8_printable(const unsigned char *s)
+{
+	static int utf8 = -1;
+	unsigned long c;
+	size_t n, i;
+
+	if (utf8 == -1) {
+		const char *v = getenv("LC_ALL");
+
+		if (!v || !*v)
+			v = getenv("LC_CTYPE");
+		if (!v || !*v)
+			v = getenv("LANG");
+		utf8 = v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+	}
+	if (!utf8 || *s < 0xc2 || *s > 0xf4)
+		return 0;
+	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+	c = *s & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < 0xa0 || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    c == 0x2028 || c == 0x2029 || (c >= 0xfdd0 && c <= 0xfdef) ||
+	    (c & 0xfffe) == 0xfffe)
+		return 0;
+	return n;
+}
+
+/* Characters that mean the same inside "..." to both C and the shell. */
+static bool
+dquote_safe(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+	    (c | 0x20) <= 'z') || strchr(" %+,-./:@]_'", c);
+}
+
+#define CONTROLS "\a\b\f\n\r\t\v"
+
+/* Quote NAME for a message: 'name', or "name" when that avoids '\'' and
+ * needs no escapes, with $'\ooo' escapes for what is not printable.  The
+ * result lives until four more calls. */
+const char *
+quote(const char *name)
+{
+	static char *slot[4];
+	static unsigned next;
+	const unsigned char *s = (const unsigned char *)name;
+	size_t i, n, len = strlen(name);
+	bool has_quote = false, dquote_ok = true, in_escape = false;
+	char *out, *o;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_printable(s + i);
+		if (s[i] == '\'')
+			has_quote = true;
+		if (n == 0 && !dquote_safe(s[i]))
+			dquote_ok = false;
+		n += !n;
+	}
+	next = (next + 1) % 4;
+	free(slot[next]);
+	o = out = slot[next] = xmalloc(len * 7 + 3);
+	if (has_quote && dquote_ok) {
+		*o++ = '"';
+		o = mempcpy(o, name, len);
+		*o++ = '"';
+		*o = '\0';
+		return out;
+	}
+	*o++ = '\'';
+	for (i = 0; i < len; i += n) {
+		unsigned char c = s[i];
+		const char *esc = c ? strchr(CONTROLS, c) : NULL;
+
+		n = utf8_printable(s + i);
+		if (n == 0 && (c < 0x20 || c >= 0x7f)) {
+			if (!in_escape)
+				o = stpcpy(o, "'$'");
+			in_escape = true;
+			*o++ = '\\';
+			if (esc)
+				*o++ = "abfnrtv"[esc - CONTROLS];
+			else
+				o += sprintf(o, "%03o", c);
+			n = 1;
+			continue;
+		}
+		if (in_escape && c != '\'')
+			o = stpcpy(o, "''");
+		in_escape = false;
+		n += !n;
+		if (c == '\'')
+			o = stpcpy(o, "'\\''");
+		else
+			o = mempcpy(o, s + i, n);
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}

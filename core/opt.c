@@ -1,0 +1,109 @@
+/* opt.c - option parsing over libc getopt_long, the same on glibc and musl.
+ *
+ * libc's own messages are silenced (':' first in the option string) and
+ * ours, worded as GNU's, are printed instead: musl words them differently.
+ * musl ignores POSIXLY_CORRECT, so we honour it here with a '+'.
+ * --help and --version (OPT_STANDARD in every applet's table) are handled
+ * here, so every applet accepts them anywhere GNU tools do.
+ */
+#include "linkbox.h"
+
+/* How the long option ARG (starting "--") fails: print it and exit. */
+static void
+long_error(const char *arg, const struct option *longs, bool last)
+{
+	const char *eq = strchr(arg + 2, '=');
+	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	const struct option *o, *hit = NULL;
+	char list[2048] = "";
+	int hits = 0;
+
+	for (o = longs; o->name; o++) {
+		if (strncmp(o->name, arg + 2, len))
+			continue;
+		if (!o->name[len]) {
+			hit = o;
+			hits = 1;
+			break;
+		}
+		hit = o;
+		hits++;
+		if (strlen(list) + strlen(o->name) + 5 < sizeof(list))
+			sprintf(list + strlen(list), " '--%s'", o->name);
+	}
+	if (hits == 0)
+		msg_usage("unrecognized option '%.*s'", (int)(len + 2), arg);
+	if (hits > 1)
+		msg_usage("option '%.*s' is ambiguous; possibilities:%s",
+		    (int)(len + 2), arg, list);
+	if (eq && hit->has_arg == no_argument)
+		msg_usage("option '--%s' doesn't allow an argument", hit->name);
+	if (!eq && hit->has_arg == required_argument && last)
+		msg_usage("option '--%s' requires an argument", hit->name);
+}
+
+static void
+print_version(void)
+{
+	printf("%s (linkbox) %s\n", applet_name, LINKBOX_VERSION);
+	exit(0);
+}
+
+/* The next option letter, or -1 after the last option; optind then
+ * indexes the first operand. */
+int
+opt_next(int argc, char **argv, const char *shorts,
+    const struct option *longs)
+{
+	char spec[128];
+	int c;
+
+	snprintf(spec, sizeof(spec), "%s:%s",
+	    getenv("POSIXLY_CORRECT") ? "+" : "", shorts);
+	optopt = 0;
+	c = getopt_long(argc, argv, spec, longs, NULL);
+	if (c == OPT_HELP) {
+		fputs(applet_usage, stdout);
+		exit(0);
+	}
+	if (c == OPT_VERSION)
+		print_version();
+	if (c != '?' && c != ':')
+		return c;
+	/* A long option failed when optopt is no short option's letter, or is
+	 * a letter that cannot fail by itself; glibc and musl both leave
+	 * optind just past a failed long option. */
+	if (optind > 1 && optind <= argc && !strncmp(argv[optind - 1], "--", 2)
+	    && (optopt == 0 || optopt >= OPT_HELP || (c == '?' &&
+	    strchr(shorts, optopt)) || c == ':'))
+		long_error(argv[optind - 1], longs, optind == argc);
+	if (c == ':')
+		msg_usage("option requires an argument -- '%c'", optopt);
+	msg_usage("invalid option -- '%c'", optopt);
+}
+
+/* Check the number of operands left after the options. */
+void
+opt_operands(int argc, char **argv, int min, int max)
+{
+	int n = argc - optind;
+
+	if (n < min)
+		msg_usage("missing operand");
+	if (max >= 0 && n > max)
+		msg_usage("extra operand %s", quote(argv[optind + max]));
+}
+
+/* A non-negative decimal number, or a usage error naming WHAT. */
+unsigned long
+opt_number(const char *arg, const char *what)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || *arg < '0' || *arg > '9')
+		msg_usage("invalid %s: %s", what, quote(arg));
+	return n;
+}

@@ -1,0 +1,85 @@
+# Shared helpers for the bats suite.  The applets under test are never on
+# PATH: lb NAME ARGS runs NAME through a hard link (or copy) of $LINKBOX,
+# and fixtures are built and checked with the host's own tools.
+
+: "${LINKBOX:?LINKBOX must name the binary under test (run via tests/run)}"
+
+# One directory of applet links per test file.
+setup_file() {
+	export LB_BIN="$BATS_FILE_TMPDIR/bin"
+	mkdir -p "$LB_BIN"
+	command ln "$LINKBOX" "$LB_BIN/linkbox" 2>/dev/null ||
+		cp "$LINKBOX" "$LB_BIN/linkbox"
+	local a
+	for a in $("$LINKBOX" --list); do
+		command ln "$LB_BIN/linkbox" "$LB_BIN/$a"
+	done
+}
+
+# Each test runs in its own empty scratch directory.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+lb() {
+	local name=$1
+	shift
+	"$LB_BIN/$name" "$@"
+}
+
+# has_applet NAME: true when this build carries NAME.
+has_applet() {
+	[ -e "$LB_BIN/$1" ]
+}
+
+# skip_unless_applet NAME: for builds made with make APPLETS=...
+skip_unless_applet() {
+	has_applet "$1" || skip "applet $1 not built in"
+}
+
+# inode NAME: device:inode of NAME itself (not followed).
+inode() {
+	stat -c '%d:%i' -- "$1"
+}
+
+# Assert that $output is exactly the given text.
+assert_output_is() {
+	if [ "$output" != "$1" ]; then
+		printf 'expected: [%s]\nactual:   [%s]\n' "$1" "$output" >&2
+		return 1
+	fi
+}
+
+# Assert that $stderr is exactly the given text.
+assert_stderr_is() {
+	if [ "$stderr" != "$1" ]; then
+		printf 'expected stderr: [%s]\nactual stderr:   [%s]\n' \
+			"$1" "$stderr" >&2
+		return 1
+	fi
+}
+
+# Assert that $stderr starts with the given text (strerror wording differs
+# between glibc and musl, so messages are matched up to it).
+assert_stderr_starts() {
+	case $stderr in
+	"$1"*) ;;
+	*)
+		printf 'expected stderr to start: [%s]\nactual stderr: [%s]\n' \
+			"$1" "$stderr" >&2
+		return 1
+		;;
+	esac
+}
+
+# no_temps DIR: no temporary names of ours are left in DIR.
+no_temps() {
+	local left
+	left=$(find "${1:-.}" -name '.*.ln.*' -o -name '.*.linkbox.*' \
+		-o -name '.*.lnatomic.*' -o -name '.*.safeswap.*' \
+		-o -name '.*.dedup.*')
+	if [ -n "$left" ]; then
+		printf 'temporary files left: %s\n' "$left" >&2
+		return 1
+	fi
+}
