@@ -2,6 +2,8 @@
 # PATH: lb NAME ARGS runs NAME through a hard link (or copy) of $LINKBOX,
 # and fixtures are built and checked with the host's own tools.
 
+bats_require_minimum_version 1.5.0
+
 : "${LINKBOX:?LINKBOX must name the binary under test (run via tests/run)}"
 
 # One directory of applet links per test file.
