@@ -3,6 +3,7 @@
 #define LINKBOX_H
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,6 +38,8 @@ _Noreturn void msg_die(const char *fmt, ...);
 _Noreturn void msg_diesys(const char *fmt, ...);
 _Noreturn void msg_usage(const char *fmt, ...);
 const char *quote(const char *name);
+const char *quote_if_needed(const char *name);
+int msg_flush(int status);
 void *xmalloc(size_t size);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */
@@ -61,5 +64,7 @@ int atomic_link(int srcfd, const char *src, int flags, int dirfd,
 char *path_join(const char *dir, const char *name);
 const char *path_base(const char *path);
 char *path_dir(const char *path);
+char *path_canon(const char *path);
+char *path_relative(const char *file, const char *dir);
 
 #endif

@@ -44,23 +44,12 @@ find(const char *name)
 	exit(127);
 }
 
-/* A write error on stdout (a full disk, a closed pipe) is a failure. */
-static int
-finish(int status)
-{
-	if (fclose(stdout) == EOF) {
-		msg_warnsys("write error");
-		return status > 1 ? status : 1;
-	}
-	return status;
-}
-
 static int
 run(const struct applet *a, int argc, char **argv)
 {
 	applet_name = a->name;
 	applet_usage = a->usage;
-	return finish(a->main(argc, argv));
+	return msg_flush(a->main(argc, argv));
 }
 
 /* The path of this executable, to link to. */
@@ -165,18 +154,18 @@ multiplexer(int argc, char **argv)
 	if (!strcmp(arg, "--list")) {
 		for (i = 0; i < NAPPLETS; i++)
 			puts(applets[i].name);
-		return finish(0);
+		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--help")) {
 		fputs(argc > 2 ? find(argv[2])->usage : linkbox_usage, stdout);
-		return finish(0);
+		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--version")) {
 		puts("linkbox " LINKBOX_VERSION);
-		return finish(0);
+		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--install"))
-		return finish(install(argc - 1, argv + 1));
+		return msg_flush(install(argc - 1, argv + 1));
 	if (arg[0] == '-')
 		msg_usage("unrecognized option %s", quote(arg));
 	return run(find(arg), argc - 1, argv + 1);

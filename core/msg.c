@@ -6,6 +6,7 @@
  * never split a message over two lines.
  */
 #include "linkbox.h"
+#include <ctype.h>
 
 const char *applet_name = "linkbox";
 const char *applet_usage;
@@ -100,6 +101,18 @@ msg_usage(const char *fmt, ...)
 	    applet_name);
 }
 
+/* Close stdout: a write error (a full disk, a closed pipe) is a failure,
+ * as it is to every GNU tool.  Returns the exit status to use. */
+int
+msg_flush(int status)
+{
+	if (fclose(stdout) == EOF) {
+		msg_warnsys("write error");
+		return status > 1 ? status : 1;
+	}
+	return status;
+}
+
 void *
 xmalloc(size_t size)
 {
@@ -152,6 +165,25 @@ dquote_safe(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
 	    (c | 0x20) <= 'z') || strchr(" %+,-./:@]_'", c);
+}
+
+/* NAME as it is where nothing in it needs quoting to the shell (nor is a
+ * colon, which would blur "name: reason"), else quote(NAME): GNU's
+ * quotef(), for messages of the form "NAME: reason". */
+const char *
+quote_if_needed(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t i, n;
+
+	for (i = 0; s[i]; i += n) {
+		n = utf8_printable(s + i);
+		if (n == 0 && !isalnum(s[i]) && !strchr("%+,-./@]_{}", s[i]) &&
+		    !(i > 0 && (s[i] == '#' || s[i] == '~')))
+			return quote(name);
+		n += !n;
+	}
+	return i ? name : quote(name);
 }
 
 #define CONTROLS "\a\b\f\n\r\t\v"

@@ -46,7 +46,7 @@ static void
 print_version(void)
 {
 	printf("%s (linkbox) %s\n", applet_name, LINKBOX_VERSION);
-	exit(0);
+	exit(msg_flush(0));
 }
 
 /* The next option letter, or -1 after the last option; optind then
@@ -64,7 +64,7 @@ opt_next(int argc, char **argv, const char *shorts,
 	c = getopt_long(argc, argv, spec, longs, NULL);
 	if (c == OPT_HELP) {
 		fputs(applet_usage, stdout);
-		exit(0);
+		exit(msg_flush(0));
 	}
 	if (c == OPT_VERSION)
 		print_version();

@@ -50,3 +50,101 @@ path_dir(const char *path)
 	d[len] = '\0';
 	return d;
 }
+
+/* PATH made absolute, with ".", ".." and symbolic links resolved in the
+ * components that exist; missing components are taken as written.  NULL
+ * after too many symbolic links (a loop) or when the cwd is unknown. */
+char *
+path_canon(const char *path)
+{
+	size_t cap = PATH_MAX, len, todo_len;
+	char *res = xmalloc(cap), *todo, *comp, *next;
+	char link[PATH_MAX];
+	struct stat st;
+	int links = 0;
+	ssize_t n;
+
+	if (*path == '/')
+		strcpy(res, "/");
+	else if (!getcwd(res, cap)) {
+		free(res);
+		return NULL;
+	}
+	todo = strdup(path);
+	for (comp = todo; comp && *comp; comp = next) {
+		while (*comp == '/')
+			comp++;
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!*comp || !strcmp(comp, "."))
+			continue;
+		len = strlen(res);
+		if (!strcmp(comp, "..")) {
+			while (len > 1 && res[len - 1] != '/')
+				len--;
+			res[len > 1 ? len - 1 : 1] = '\0';
+			continue;
+		}
+		if (len + strlen(comp) + 2 > cap)
+			res = realloc(res, cap = (len + strlen(comp)) * 2 + 2);
+		if (!res)
+			msg_die("out of memory");
+		if (len > 1)
+			res[len++] = '/';
+		strcpy(res + len, comp);
+		if (lstat(res, &st) == -1 || !S_ISLNK(st.st_mode))
+			continue;
+		n = readlink(res, link, sizeof(link) - 1);
+		if (n == -1)
+			continue;
+		if (++links > 40) {
+			free(todo);
+			free(res);
+			return NULL;
+		}
+		link[n] = '\0';
+		/* Splice the link's text in front of what is left to do. */
+		todo_len = next ? strlen(next) : 0;
+		comp = xmalloc(n + todo_len + 2);
+		sprintf(comp, "%s/%s", link, next ? next : "");
+		free(todo);
+		todo = next = comp;
+		res[len > 1 ? len - 1 : 1] = '\0';
+		if (*link == '/')
+			strcpy(res, "/");
+	}
+	free(todo);
+	return res;
+}
+
+/* The path that leads from directory DIR to FILE, both canonical, through
+ * ".." where needed: "a" for FILE /x/a and DIR /x, "." when they are one. */
+char *
+path_relative(const char *file, const char *dir)
+{
+	size_t common = 0, i, ups = 0;
+	const char *f, *d;
+	char *rel, *r;
+
+	for (i = 0; file[i] && file[i] == dir[i]; i++)
+		if (file[i] == '/')
+			common = i + 1;
+	if ((!file[i] && (!dir[i] || dir[i] == '/')) ||
+	    (!dir[i] && file[i] == '/'))
+		common = i;
+	f = file + common + (file[common] == '/');
+	d = dir + common + (dir[common] == '/');
+	if (*d)
+		for (ups = 1, i = 0; d[i]; i++)
+			ups += d[i] == '/';
+	r = rel = xmalloc(ups * 3 + strlen(f) + 2);
+	for (i = 0; i < ups; i++)
+		r = stpcpy(r, i ? "/.." : "..");
+	if (ups && *f)
+		*r++ = '/';
+	r = stpcpy(r, f);
+	if (r == rel)
+		strcpy(rel, ".");
+	return rel;
+}

@@ -1,0 +1,581 @@
+/* ln - make links between files: GNU coreutils ln, with atomic replacement.
+ *
+ * usage: ln [OPTION]... [-T] TARGET LINK_NAME
+ *        ln [OPTION]... TARGET
+ *        ln [OPTION]... TARGET... DIRECTORY
+ *        ln [OPTION]... -t DIRECTORY TARGET...
+ *
+ * Options, messages and exit status (1 for any failure) are GNU ln's,
+ * options may follow operands unless POSIXLY_CORRECT is set.  Where GNU
+ * removes or renames the old name first, we never do: -f makes the new
+ * link under a temporary name in the link's directory and rename(2)s it
+ * over, and -b takes the backup as a hard link before that rename, so the
+ * name always exists.  Extensions: --sync fsyncs the directory after each
+ * change; --skip-same leaves a LINK_NAME that already is the requested
+ * link alone.
+ *
+ * Standards: POSIX.1-2024 ln; GNU coreutils 9.x ln.
+ */
+#include "../core/linkbox.h"
+
+const char ln_usage[] =
+"Usage: ln [OPTION]... [-T] TARGET LINK_NAME\n"
+"  or:  ln [OPTION]... TARGET\n"
+"  or:  ln [OPTION]... TARGET... DIRECTORY\n"
+"  or:  ln [OPTION]... -t DIRECTORY TARGET...\n"
+"Create a link to TARGET named LINK_NAME, in the current directory, or\n"
+"in DIRECTORY.  Hard links by default; an existing name is replaced\n"
+"atomically (-f, -i, -b): it never disappears.\n"
+"\n"
+"      --backup[=CONTROL]  back up each existing destination\n"
+"  -b                      like --backup, without an argument\n"
+"  -d, -F, --directory     let the superuser try to hard link directories\n"
+"  -f, --force             replace existing destinations\n"
+"  -i, --interactive       ask before replacing destinations\n"
+"  -L, --logical           dereference TARGETs that are symbolic links\n"
+"  -n, --no-dereference    treat LINK_NAME as a file if it is a symbolic\n"
+"                            link to a directory\n"
+"  -P, --physical          make hard links to symbolic links themselves\n"
+"  -r, --relative          make symbolic links relative to their location\n"
+"  -s, --symbolic          make symbolic links instead of hard links\n"
+"  -S, --suffix=SUFFIX     backup suffix instead of ~\n"
+"  -t, --target-directory=DIRECTORY  create the links in DIRECTORY\n"
+"  -T, --no-target-directory  treat LINK_NAME as a file, always\n"
+"  -v, --verbose           print the name of each link made\n"
+"      --sync              fsync the directory after each change\n"
+"      --skip-same         leave a LINK_NAME that already is the link\n"
+"      --help              print this help\n"
+"      --version           print the version\n"
+"\n"
+"CONTROL: none/off, numbered/t, existing/nil, simple/never; default from\n"
+"VERSION_CONTROL, else existing.  SIMPLE_BACKUP_SUFFIX sets the suffix.\n";
+
+enum backup { NO_BACKUP, SIMPLE, EXISTING, NUMBERED };
+enum { OPT_BACKUP = OPT_FIRST_LONG_ONLY, OPT_SYNC, OPT_SKIP_SAME };
+
+static struct {
+	bool symbolic, force, interactive, logical, relative, verbose;
+	bool hard_dir, follow_dest_dir, sync, skip_same, record;
+	enum backup backup;
+	const char *suffix;
+} opt = { .follow_dest_dir = true };
+
+/* Hard links made so far, so that "ln -f a/f b/f c" does not replace
+ * c/f, just made from a/f, with b/f: a later rm -r a would lose data. */
+static struct made {
+	dev_t dev;
+	ino_t ino;
+	char *name;
+} *made;
+static size_t nmade;
+
+static bool
+same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+static bool
+was_made(const char *dest, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < nmade; i++)
+		if (made[i].ino == st->st_ino && made[i].dev == st->st_dev &&
+		    !strcmp(made[i].name, dest))
+			return true;
+	return false;
+}
+
+static void
+record(const char *dest, const struct stat *st)
+{
+	made = realloc(made, (nmade + 1) * sizeof(*made));
+	if (!made)
+		msg_die("out of memory");
+	made[nmade].dev = st->st_dev;
+	made[nmade].ino = st->st_ino;
+	made[nmade++].name = strdup(dest);
+}
+
+static enum backup
+backup_type(const char *arg, const char *context)
+{
+	static const char *const names[] = { "none", "off", "simple",
+	    "never", "existing", "nil", "numbered", "t" };
+	static const enum backup types[] = { NO_BACKUP, NO_BACKUP, SIMPLE,
+	    SIMPLE, EXISTING, EXISTING, NUMBERED, NUMBERED };
+	const char *l = getenv("LC_ALL"), *lq = "'", *rq = "'";
+	size_t i, len = strlen(arg);
+	int hit = -1;
+
+	for (i = 0; i < 8; i++) {
+		if (strncmp(names[i], arg, len))
+			continue;
+		if (!names[i][len])
+			return types[i];
+		if (hit >= 0 && types[hit] != types[i])
+			hit = -2;
+		if (hit == -1)
+			hit = i;
+	}
+	if (hit >= 0)
+		return types[hit];
+	if (!l || !*l)
+		l = getenv("LC_CTYPE");
+	if (!l || !*l)
+		l = getenv("LANG");
+	if (l && (strcasestr(l, "utf-8") || strcasestr(l, "utf8"))) {
+		lq = "\u2018";
+		rq = "\u2019";
+	}
+	msg_usage("%s argument %s%s%s for %s%s%s\nValid arguments are:\n"
+	    "  - %snone%s, %soff%s\n  - %ssimple%s, %snever%s\n"
+	    "  - %sexisting%s, %snil%s\n  - %snumbered%s, %st%s",
+	    hit == -2 ? "ambiguous" : "invalid", lq, arg, rq, lq, context,
+	    rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq);
+}
+
+/* The name to back BASE (in directory DFD) up as: BASE~, or BASE.~N~ one
+ * past the highest N there, as GNU's backup rules say. */
+static char *
+backup_name(int dfd, const char *base)
+{
+	const char *name = path_base(base);
+	size_t blen = strlen(base), nlen = strlen(name);
+	unsigned long n, highest = 0;
+	struct dirent *e;
+	char *dir, *end, *b;
+	DIR *d;
+	int fd;
+
+	if (opt.backup != SIMPLE) {
+		dir = path_dir(base);
+		fd = openat(dfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(dir);
+		d = fd == -1 ? NULL : fdopendir(fd);
+		while (d && (e = readdir(d))) {
+			if (strncmp(e->d_name, name, nlen) ||
+			    strncmp(e->d_name + nlen, ".~", 2) ||
+			    e->d_name[nlen + 2] < '1' ||
+			    e->d_name[nlen + 2] > '9')
+				continue;
+			n = strtoul(e->d_name + nlen + 2, &end, 10);
+			if (!strcmp(end, "~") && n > highest)
+				highest = n;
+		}
+		if (d)
+			closedir(d);
+		if (highest || opt.backup == NUMBERED) {
+			b = xmalloc(blen + 24);
+			sprintf(b, "%s.~%lu~", base, highest + 1);
+			return b;
+		}
+	}
+	b = xmalloc(blen + strlen(opt.suffix) + 1);
+	return strcat(strcpy(b, base), opt.suffix);
+}
+
+/* Back BASE up before it is replaced.  The backup is a hard link made
+ * under a temporary name and renamed into place, so BASE never vanishes;
+ * where hard links are refused we fall back to GNU's rename.  Returns the
+ * backup name, NULL on failure; *renamed says BASE is gone. */
+static char *
+take_backup(int dfd, const char *base, const char *dest, bool *renamed)
+{
+	char *bak = backup_name(dfd, base);
+
+	*renamed = false;
+	if (atomic_link(dfd, base, 0, dfd, bak, "ln") == 0)
+		return bak;
+	if (renameat(dfd, base, dfd, bak) == 0) {
+		*renamed = true;
+		return bak;
+	}
+	if (errno != ENOENT)
+		msg_warnsys("cannot backup %s", quote(dest));
+	free(bak);
+	return NULL;
+}
+
+static void
+sync_dir(const char *dest)
+{
+	char *dir = path_dir(dest);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1 || fsync(fd) == -1)
+		msg_warnsys("cannot sync %s", quote(dir));
+	if (fd != -1)
+		close(fd);
+	free(dir);
+}
+
+static int
+make_link(const char *source, int dfd, const char *base)
+{
+	if (opt.symbolic)
+		return symlinkat(source, dfd, base) ? errno : 0;
+	return linkat(AT_FDCWD, source, dfd, base,
+	    opt.logical ? AT_SYMLINK_FOLLOW : 0) ? errno : 0;
+}
+
+static int
+replace_link(const char *source, int dfd, const char *base)
+{
+	int r = opt.symbolic ? atomic_symlink(source, dfd, base, "ln") :
+	    atomic_link(AT_FDCWD, source, opt.logical ? AT_SYMLINK_FOLLOW : 0,
+	    dfd, base, "ln");
+
+	return r ? errno : 0;
+}
+
+/* LINK_NAME already is exactly the link asked for. */
+static bool
+is_same_link(const char *source, const struct stat *src,
+    const struct stat *dst, int dfd, const char *base)
+{
+	char text[PATH_MAX];
+	ssize_t n;
+
+	if (!opt.symbolic)
+		return same_inode(src, dst);
+	if (!S_ISLNK(dst->st_mode))
+		return false;
+	n = readlinkat(dfd, base, text, sizeof(text));
+	return n >= 0 && (size_t)n == strlen(source) &&
+	    !memcmp(text, source, n);
+}
+
+/* SOURCE and DEST are one directory entry: the same name in the same
+ * directory. */
+static bool
+same_entry(const char *source, int dfd, const char *base)
+{
+	const char *sb = path_base(source), *db = path_base(base);
+	size_t slen = strcspn(sb, "/");
+	struct stat sd, dd;
+	char *dir;
+	int r1, r2;
+
+	if (slen != strcspn(db, "/") || strncmp(sb, db, slen))
+		return false;
+	dir = path_dir(source);
+	r1 = stat(dir, &sd);
+	free(dir);
+	dir = path_dir(base);
+	r2 = fstatat(dfd, dir, &dd, 0);
+	free(dir);
+	return r1 == 0 && r2 == 0 && same_inode(&sd, &dd);
+}
+
+static bool
+yes(void)
+{
+	int c = getchar(), answer = c == 'y' || c == 'Y';
+
+	while (c != EOF && c != '\n')
+		c = getchar();
+	return answer;
+}
+
+static void
+report(const char *source, const char *dest, int err)
+{
+	const char *fmt;
+
+	if (opt.symbolic)
+		fmt = err != ENAMETOOLONG && *source ?
+		    "failed to create symbolic link %s" :
+		    "failed to create symbolic link %s -> %s";
+	else if (err == EMLINK) {
+		errno = err;
+		msg_warnsys("failed to create hard link to %s", quote(source));
+		return;
+	} else if (err == EDQUOT || err == EEXIST || err == ENOSPC ||
+	    err == EROFS)
+		fmt = "failed to create hard link %s";
+	else
+		fmt = "failed to create hard link %s => %s";
+	errno = err;
+	msg_warnsys(fmt, quote(dest), quote(source));
+}
+
+/* Link SOURCE as BASE in directory DFD; DEST names it in messages.  ERR
+ * is what a first plain attempt gave (-1: not tried). */
+static void
+link_one(const char *source, int dfd, const char *base, const char *dest,
+    int err)
+{
+	struct stat src, dst;
+	char *rel = NULL, *bak = NULL, *dir, *cdir, *csrc, *pbase = NULL;
+	bool replace, renamed = false;
+	int pfd = -1;
+
+	if (err < 0 && !opt.relative)
+		err = make_link(source, dfd, base);
+	if ((err || opt.record) && !opt.symbolic && (opt.logical ?
+	    stat(source, &src) : lstat(source, &src)) == -1) {
+		msg_warnsys("failed to access %s", quote(source));
+		return;
+	}
+	if (err == 0)
+		goto done;
+	if (!opt.symbolic && !opt.hard_dir && S_ISDIR(src.st_mode)) {
+		msg_warn("%s: hard link not allowed for directory",
+		    quote_if_needed(source));
+		return;
+	}
+	if (opt.relative) {
+		dir = path_dir(dest);
+		cdir = path_canon(dir);
+		csrc = path_canon(source);
+		if (cdir && csrc)
+			source = rel = path_relative(csrc, cdir);
+		free(dir);
+		free(cdir);
+		free(csrc);
+	}
+	if (opt.skip_same && (err == EEXIST || err < 0) &&
+	    fstatat(dfd, base, &dst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    is_same_link(source, &src, &dst, dfd, base))
+		goto out;
+	replace = opt.force || opt.interactive || opt.backup != NO_BACKUP;
+	/* The temporary names of a replacement live beside LINK_NAME, as
+	 * rename(2) works within one directory: work from there. */
+	if (replace && strchr(base, '/') && path_base(base) != base) {
+		dir = path_dir(base);
+		pfd = openat(dfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		free(dir);
+		if (pfd == -1) {
+			msg_warnsys("failed to access %s", quote(dest));
+			goto out;
+		}
+		dfd = pfd;
+		base = pbase = strdup(path_base(base));
+	}
+	if (replace && fstatat(dfd, base, &dst, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT) {
+			msg_warnsys("failed to access %s", quote(dest));
+			goto out;
+		}
+		replace = false;
+	} else if (replace) {
+		if (S_ISDIR(dst.st_mode)) {
+			msg_warn("%s: cannot overwrite directory",
+			    quote_if_needed(dest));
+			goto out;
+		}
+		if (opt.record && was_made(dest, &dst)) {
+			msg_warn("will not overwrite just-created %s with %s",
+			    quote(dest), quote(source));
+			goto out;
+		}
+		/* Replacing DEST, when it is SOURCE's own directory entry,
+		 * would lose the file (a hard link) or turn it into a loop
+		 * of itself (a symlink over a file).  Backups cover the
+		 * symlink case. */
+		if ((opt.backup != NO_BACKUP ? !opt.symbolic :
+		    !S_ISLNK(dst.st_mode)) &&
+		    (!opt.symbolic || stat(source, &src) == 0) &&
+		    same_inode(&src, &dst) &&
+		    (src.st_nlink == 1 || same_entry(source, dfd, base))) {
+			msg_warn("%s and %s are the same file", quote(source),
+			    quote(dest));
+			goto out;
+		}
+		if (opt.interactive) {
+			fprintf(stderr, "ln: replace %s? ", quote(dest));
+			fflush(stderr);
+			if (!yes()) {
+				exit_status = 1;
+				goto out;
+			}
+		}
+		if (opt.backup != NO_BACKUP &&
+		    !(bak = take_backup(dfd, base, dest, &renamed))) {
+			if (errno != ENOENT)
+				goto out;
+			replace = false;
+		}
+	}
+	if (err < 0 || renamed)
+		err = make_link(source, dfd, base);
+	if (err == EEXIST && replace && !renamed)
+		err = replace_link(source, dfd, base);
+	if (err) {
+		report(source, dest, err);
+		if (renamed && renameat(dfd, bak, dfd, base) == -1)
+			msg_warnsys("cannot un-backup %s", quote(dest));
+		goto out;
+	}
+done:
+	if (opt.record)
+		record(dest, &src);
+	if (opt.sync)
+		sync_dir(dest);
+	if (opt.verbose) {
+		if (bak) {
+			size_t keep = strlen(dest) - strlen(base);
+
+			dir = xmalloc(keep + strlen(bak) + 1);
+			memcpy(dir, dest, keep);
+			strcpy(dir + keep, bak);
+			printf("%s ~ ", quote(dir));
+			free(dir);
+		}
+		printf("%s %c> %s\n", quote(dest), opt.symbolic ? '-' : '=',
+		    quote(source));
+	}
+out:
+	if (pfd != -1)
+		close(pfd);
+	free(pbase);
+	free(bak);
+	free(rel);
+}
+
+enum target_dir { MAYBE_DIR, LAST_OPERAND, OPTION_T };
+
+/* Open DIR as the place for the links: -t's argument, the last of several
+ * operands (either must be a directory), or the second of two (which may
+ * be: -1 when not). */
+static int
+open_target_dir(const char *dir, enum target_dir how)
+{
+	const char *b = path_base(dir);
+	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC, fd;
+	struct stat st;
+
+	if (how == OPTION_T) {
+		if (stat(dir, &st) == -1)
+			msg_diesys("failed to access %s", quote(dir));
+		if (!S_ISDIR(st.st_mode))
+			msg_die("target %s is not a directory", quote(dir));
+	} else if (!opt.follow_dest_dir && *b && b[strlen(b) - 1] != '/')
+		flags |= O_NOFOLLOW;
+	fd = open(dir, flags);
+	if (fd == -1 && how != MAYBE_DIR)
+		msg_diesys("target %s", quote(dir));
+	return fd;
+}
+
+int
+ln_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "backup", optional_argument, NULL, OPT_BACKUP },
+		{ "directory", no_argument, NULL, 'F' },
+		{ "no-dereference", no_argument, NULL, 'n' },
+		{ "no-target-directory", no_argument, NULL, 'T' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "suffix", required_argument, NULL, 'S' },
+		{ "target-directory", required_argument, NULL, 't' },
+		{ "logical", no_argument, NULL, 'L' },
+		{ "physical", no_argument, NULL, 'P' },
+		{ "relative", no_argument, NULL, 'r' },
+		{ "symbolic", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "sync", no_argument, NULL, OPT_SYNC },
+		{ "skip-same", no_argument, NULL, OPT_SKIP_SAME },
+		OPT_STANDARD
+	};
+	const char *tdir = NULL, *control = NULL, *suffix = NULL;
+	bool make_backups = false, no_tdir = false;
+	enum target_dir how = OPTION_T;
+	char **files, *dest;
+	int c, n, i, dfd = AT_FDCWD, err;
+
+	fail_status = trouble_status = 1;
+	while ((c = opt_next(argc, argv, "bdfinrsvFLPS:t:T", longs)) != -1) {
+		switch (c) {
+		case OPT_BACKUP:
+			control = optarg;
+			/* fallthrough */
+		case 'b': make_backups = true; break;
+		case 'd': case 'F': opt.hard_dir = true; break;
+		case 'f': opt.force = true; opt.interactive = false; break;
+		case 'i': opt.interactive = true; opt.force = false; break;
+		case 'L': opt.logical = true; break;
+		case 'P': opt.logical = false; break;
+		case 'n': opt.follow_dest_dir = false; break;
+		case 'r': opt.relative = true; break;
+		case 's': opt.symbolic = true; break;
+		case 'S': make_backups = true; suffix = optarg; break;
+		case 't':
+			if (tdir)
+				msg_die("multiple target directories specified");
+			tdir = optarg;
+			break;
+		case 'T': no_tdir = true; break;
+		case 'v': opt.verbose = true; break;
+		case OPT_SYNC: opt.sync = true; break;
+		case OPT_SKIP_SAME: opt.skip_same = true; break;
+		}
+	}
+	files = argv + optind;
+	n = argc - optind;
+	if (n <= 0)
+		msg_usage("missing file operand");
+	if (opt.relative && !opt.symbolic)
+		msg_die("cannot do --relative without --symbolic");
+	if (make_backups) {
+		if (control && *control)
+			opt.backup = backup_type(control, "backup type");
+		else if ((control = getenv("VERSION_CONTROL")) && *control)
+			opt.backup = backup_type(control, "$VERSION_CONTROL");
+		else
+			opt.backup = EXISTING;
+	}
+	if (!suffix || !*suffix)
+		suffix = getenv("SIMPLE_BACKUP_SUFFIX");
+	opt.suffix = suffix && *suffix && !strchr(suffix, '/') ? suffix : "~";
+	if (no_tdir) {
+		if (tdir)
+			msg_die("cannot combine --target-directory and "
+			    "--no-target-directory");
+		if (n < 2)
+			msg_usage("missing destination file operand after %s",
+			    quote(files[0]));
+		if (n > 2)
+			msg_usage("extra operand %s", quote(files[2]));
+	} else if (!tdir && n == 1) {
+		tdir = ".";
+	} else if (!tdir && n == 2) {
+		/* Try the link first: only when that fails can LINK_NAME be a
+		 * directory to put the link in. */
+		err = opt.relative ? -1 : make_link(files[0], AT_FDCWD,
+		    files[1]);
+		if (err == EEXIST || err == ENOTDIR || err < 0)
+			dfd = open_target_dir(files[1], MAYBE_DIR);
+		if (dfd < 0) {
+			link_one(files[0], AT_FDCWD, files[1], files[1], err);
+			return exit_status;
+		}
+		tdir = files[1];
+		n = 1;
+	} else if (!tdir) {
+		tdir = files[--n];
+		how = LAST_OPERAND;
+	}
+	if (no_tdir) {
+		link_one(files[0], AT_FDCWD, files[1], files[1], -1);
+		return exit_status;
+	}
+	if (dfd == AT_FDCWD)
+		dfd = open_target_dir(tdir, how);
+	opt.record = n > 1 && opt.force && !opt.symbolic &&
+	    opt.backup != NUMBERED;
+	for (i = 0; i < n; i++) {
+		const char *b = path_base(files[i]);
+		size_t blen = strcspn(b, "/");
+		char *base = strndup(b, blen);
+
+		dest = path_join(tdir, base);
+		link_one(files[i], dfd, base, dest, -1);
+		free(dest);
+		free(base);
+	}
+	return exit_status;
+}
