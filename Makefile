@@ -35,6 +35,8 @@ B = build/default
 OUT = linkbox
 MUSL_CC = musl-gcc
 SMALL = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+SMALL_LD = -Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
+	-Wl,-z,common-page-size=64
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
@@ -60,7 +62,7 @@ $(B)/applets-selected.h: FORCE
 
 static: FORCE
 	$(MAKE) B=build/static OUT=linkbox-static CC=$(MUSL_CC) \
-		CFLAGS="$(SMALL)" LDFLAGS="-static -Wl,--gc-sections -s"
+		CFLAGS="$(SMALL)" LDFLAGS="-static -s $(SMALL_LD)"
 
 size: static
 	@echo "linkbox-static: $$(wc -c <linkbox-static) bytes ($(APPLETS))"

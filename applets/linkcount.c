@@ -43,7 +43,7 @@ count_one(const char *name)
 	}
 	if (st.st_nlink < opt.min || st.st_nlink > opt.max)
 		return;
-	printf("%lu\t%s%c", (unsigned long)st.st_nlink, name, opt.end);
+	out("%lu\t%s%c", (unsigned long)st.st_nlink, name, opt.end);
 }
 
 int

@@ -23,32 +23,26 @@ const char ln_usage[] =
 "  or:  ln [OPTION]... TARGET\n"
 "  or:  ln [OPTION]... TARGET... DIRECTORY\n"
 "  or:  ln [OPTION]... -t DIRECTORY TARGET...\n"
-"Create a link to TARGET named LINK_NAME, in the current directory, or\n"
-"in DIRECTORY.  Hard links by default; an existing name is replaced\n"
-"atomically (-f, -i, -b): it never disappears.\n"
+"Make hard links (symbolic with -s); replace names atomically.\n"
 "\n"
-"      --backup[=CONTROL]  back up each existing destination\n"
-"  -b                      like --backup, without an argument\n"
-"  -d, -F, --directory     let the superuser try to hard link directories\n"
-"  -f, --force             replace existing destinations\n"
-"  -i, --interactive       ask before replacing destinations\n"
-"  -L, --logical           dereference TARGETs that are symbolic links\n"
-"  -n, --no-dereference    treat LINK_NAME as a file if it is a symbolic\n"
-"                            link to a directory\n"
-"  -P, --physical          make hard links to symbolic links themselves\n"
-"  -r, --relative          make symbolic links relative to their location\n"
-"  -s, --symbolic          make symbolic links instead of hard links\n"
-"  -S, --suffix=SUFFIX     backup suffix instead of ~\n"
-"  -t, --target-directory=DIRECTORY  create the links in DIRECTORY\n"
-"  -T, --no-target-directory  treat LINK_NAME as a file, always\n"
-"  -v, --verbose           print the name of each link made\n"
-"      --sync              fsync the directory after each change\n"
-"      --skip-same         leave a LINK_NAME that already is the link\n"
-"      --help              print this help\n"
-"      --version           print the version\n"
-"\n"
-"CONTROL: none/off, numbered/t, existing/nil, simple/never; default from\n"
-"VERSION_CONTROL, else existing.  SIMPLE_BACKUP_SUFFIX sets the suffix.\n";
+"  --backup[=CONTROL]  back up existing names: none off simple never\n"
+"                      existing nil numbered t ($VERSION_CONTROL)\n"
+"  -b                  --backup without CONTROL\n"
+"  -d, -F, --directory allow hard links to directories\n"
+"  -f, --force         replace existing names\n"
+"  -i, --interactive   ask before replacing\n"
+"  -L, --logical       link to what symbolic link TARGETs point at\n"
+"  -n, --no-dereference  LINK_NAME is a file even if a link to a dir\n"
+"  -P, --physical      link to symbolic link TARGETs themselves\n"
+"  -r, --relative      make symbolic links relative\n"
+"  -s, --symbolic      make symbolic links\n"
+"  -S, --suffix=SUF    backup suffix ($SIMPLE_BACKUP_SUFFIX, or ~)\n"
+"  -t, --target-directory=DIR  make the links in DIR\n"
+"  -T, --no-target-directory   LINK_NAME is never a directory\n"
+"  -v, --verbose       print each link made\n"
+"  --sync              fsync the directory after each change\n"
+"  --skip-same         succeed when LINK_NAME already is the link\n"
+"  --help, --version\n";
 
 enum backup { NO_BACKUP, SIMPLE, EXISTING, NUMBERED };
 enum { OPT_BACKUP = OPT_FIRST_LONG_ONLY, OPT_SYNC, OPT_SKIP_SAME };
@@ -65,9 +59,9 @@ static struct {
 static struct made {
 	dev_t dev;
 	ino_t ino;
-	char *name;
+	struct made *next;
+	char name[];
 } *made;
-static size_t nmade;
 
 static bool
 same_inode(const struct stat *a, const struct stat *b)
@@ -78,11 +72,11 @@ same_inode(const struct stat *a, const struct stat *b)
 static bool
 was_made(const char *dest, const struct stat *st)
 {
-	size_t i;
+	struct made *m;
 
-	for (i = 0; i < nmade; i++)
-		if (made[i].ino == st->st_ino && made[i].dev == st->st_dev &&
-		    !strcmp(made[i].name, dest))
+	for (m = made; m; m = m->next)
+		if (m->ino == st->st_ino && m->dev == st->st_dev &&
+		    !strcmp(m->name, dest))
 			return true;
 	return false;
 }
@@ -90,12 +84,13 @@ was_made(const char *dest, const struct stat *st)
 static void
 record(const char *dest, const struct stat *st)
 {
-	made = realloc(made, (nmade + 1) * sizeof(*made));
-	if (!made)
-		msg_die("out of memory");
-	made[nmade].dev = st->st_dev;
-	made[nmade].ino = st->st_ino;
-	made[nmade++].name = strdup(dest);
+	struct made *m = xmalloc(sizeof(*m) + strlen(dest) + 1);
+
+	m->dev = st->st_dev;
+	m->ino = st->st_ino;
+	strcpy(m->name, dest);
+	m->next = made;
+	made = m;
 }
 
 static enum backup
@@ -142,10 +137,11 @@ static char *
 backup_name(int dfd, const char *base)
 {
 	const char *name = path_base(base);
-	size_t blen = strlen(base), nlen = strlen(name);
+	size_t nlen = strlen(name);
 	unsigned long n, highest = 0;
 	struct dirent *e;
-	char *dir, *end, *b;
+	const char *p;
+	char *dir;
 	DIR *d;
 	int fd;
 
@@ -160,20 +156,18 @@ backup_name(int dfd, const char *base)
 			    e->d_name[nlen + 2] < '1' ||
 			    e->d_name[nlen + 2] > '9')
 				continue;
-			n = strtoul(e->d_name + nlen + 2, &end, 10);
-			if (!strcmp(end, "~") && n > highest)
+			for (n = 0, p = e->d_name + nlen + 2; *p >= '0' &&
+			    *p <= '9' && n < ULONG_MAX / 10 - 1; p++)
+				n = n * 10 + (*p - '0');
+			if (!strcmp(p, "~") && n > highest)
 				highest = n;
 		}
 		if (d)
 			closedir(d);
-		if (highest || opt.backup == NUMBERED) {
-			b = xmalloc(blen + 24);
-			sprintf(b, "%s.~%lu~", base, highest + 1);
-			return b;
-		}
+		if (highest || opt.backup == NUMBERED)
+			return xformat("%s.~%lu~", base, highest + 1);
 	}
-	b = xmalloc(blen + strlen(opt.suffix) + 1);
-	return strcat(strcpy(b, base), opt.suffix);
+	return xformat("%s%s", base, opt.suffix);
 }
 
 /* Back BASE up before it is replaced.  The backup is a hard link made
@@ -267,16 +261,6 @@ same_entry(const char *source, int dfd, const char *base)
 	r2 = fstatat(dfd, dir, &dd, 0);
 	free(dir);
 	return r1 == 0 && r2 == 0 && same_inode(&sd, &dd);
-}
-
-static bool
-yes(void)
-{
-	int c = getchar(), answer = c == 'y' || c == 'Y';
-
-	while (c != EOF && c != '\n')
-		c = getchar();
-	return answer;
 }
 
 static void
@@ -385,9 +369,7 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 			goto out;
 		}
 		if (opt.interactive) {
-			fprintf(stderr, "ln: replace %s? ", quote(dest));
-			fflush(stderr);
-			if (!yes()) {
+			if (!msg_ask("replace %s? ", quote(dest))) {
 				exit_status = 1;
 				goto out;
 			}
@@ -421,10 +403,10 @@ done:
 			dir = xmalloc(keep + strlen(bak) + 1);
 			memcpy(dir, dest, keep);
 			strcpy(dir + keep, bak);
-			printf("%s ~ ", quote(dir));
+			out("%s ~ ", quote(dir));
 			free(dir);
 		}
-		printf("%s %c> %s\n", quote(dest), opt.symbolic ? '-' : '=',
+		out("%s %c> %s\n", quote(dest), opt.symbolic ? '-' : '=',
 		    quote(source));
 	}
 out:

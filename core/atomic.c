@@ -38,7 +38,7 @@ atomic_tmpname(char *buf, const char *base, const char *tag)
 
 	if (keep > NAME_MAX - 9 - (int)strlen(tag))
 		keep = NAME_MAX - 9 - (int)strlen(tag);
-	len = snprintf(buf, NAME_MAX + 1, ".%.*s.%s.", keep, base, tag);
+	len = fmt(buf, NAME_MAX + 1, ".%.*s.%s.", keep, base, tag);
 	for (i = 0; i < 6; i++)
 		buf[len + i] = chars[random_next() % (sizeof(chars) - 1)];
 	buf[len + i] = '\0';

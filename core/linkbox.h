@@ -40,6 +40,14 @@ _Noreturn void msg_usage(const char *fmt, ...);
 const char *quote(const char *name);
 const char *quote_if_needed(const char *name);
 int msg_flush(int status);
+bool msg_ask(const char *format, ...);
+
+/* out.c: a small printf for messages and standard output */
+size_t fmt_va(char *buf, size_t cap, const char *format, va_list ap);
+size_t fmt(char *buf, size_t cap, const char *format, ...);
+char *xformat(const char *format, ...);
+void out(const char *format, ...);
+int out_flush(void);
 void *xmalloc(size_t size);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */

@@ -63,8 +63,10 @@ self_path(const char *argv0)
 		buf[n] = '\0';
 		return buf;
 	}
-	if (strchr(argv0, '/'))
-		return realpath(argv0, buf) ? buf : (char *)argv0;
+	if (*argv0 == '/')
+		return (char *)argv0;
+	if (strchr(argv0, '/') && getcwd(buf, sizeof(buf)))
+		return path_join(buf, argv0);
 	msg_die("cannot find this executable: /proc is not mounted");
 }
 
@@ -153,15 +155,15 @@ multiplexer(int argc, char **argv)
 		msg_usage("missing applet name");
 	if (!strcmp(arg, "--list")) {
 		for (i = 0; i < NAPPLETS; i++)
-			puts(applets[i].name);
+			out("%s\n", applets[i].name);
 		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--help")) {
-		fputs(argc > 2 ? find(argv[2])->usage : linkbox_usage, stdout);
+		out("%s", argc > 2 ? find(argv[2])->usage : linkbox_usage);
 		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--version")) {
-		puts("linkbox " LINKBOX_VERSION);
+		out("linkbox %s\n", LINKBOX_VERSION);
 		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--install"))

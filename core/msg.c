@@ -14,22 +14,20 @@ int exit_status;
 int fail_status = 1;
 int trouble_status = 2;
 
+/* "APPLET: text[: strerror]" and END, in one write. */
 static void
-emit(int err, const char *fmt, va_list ap)
+emit(int err, const char *end, const char *format, va_list ap)
 {
 	char buf[8192];
-	size_t len, cap = sizeof(buf) - 1;
-	int n;
+	size_t len, cap = sizeof(buf) - 2;
 
-	n = snprintf(buf, cap, "%s: ", applet_name);
-	len = n;
-	n = vsnprintf(buf + len, cap - len, fmt, ap);
-	len = n < 0 ? len : len + n;
+	len = fmt(buf, cap, "%s: ", applet_name);
+	len += fmt_va(buf + len, cap - len, format, ap);
 	if (err && len < cap)
-		len += snprintf(buf + len, cap - len, ": %s", strerror(err));
+		len += fmt(buf + len, cap - len, ": %s", strerror(err));
 	if (len >= cap)
 		len = cap - 1;
-	buf[len++] = '\n';
+	len += fmt(buf + len, 2, "%s", end);
 	if (write(STDERR_FILENO, buf, len) == -1)
 		exit_status = exit_status < fail_status ? fail_status : exit_status;
 }
@@ -42,60 +40,60 @@ raise_status(int status)
 }
 
 void
-msg_warn(const char *fmt, ...)
+msg_warn(const char *format, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	emit(0, fmt, ap);
+	va_start(ap, format);
+	emit(0, "\n", format, ap);
 	va_end(ap);
 	raise_status(fail_status);
 }
 
 void
-msg_warnsys(const char *fmt, ...)
+msg_warnsys(const char *format, ...)
 {
 	int err = errno;
 	va_list ap;
 
-	va_start(ap, fmt);
-	emit(err, fmt, ap);
+	va_start(ap, format);
+	emit(err, "\n", format, ap);
 	va_end(ap);
 	raise_status(fail_status);
 }
 
 void
-msg_die(const char *fmt, ...)
+msg_die(const char *format, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	emit(0, fmt, ap);
+	va_start(ap, format);
+	emit(0, "\n", format, ap);
 	va_end(ap);
 	exit(trouble_status);
 }
 
 void
-msg_diesys(const char *fmt, ...)
+msg_diesys(const char *format, ...)
 {
 	int err = errno;
 	va_list ap;
 
-	va_start(ap, fmt);
-	emit(err, fmt, ap);
+	va_start(ap, format);
+	emit(err, "\n", format, ap);
 	va_end(ap);
 	exit(trouble_status);
 }
 
 /* The message, then GNU's pointer to --help, in one write. */
 void
-msg_usage(const char *fmt, ...)
+msg_usage(const char *format, ...)
 {
 	char text[4096];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	va_start(ap, format);
+	fmt_va(text, sizeof(text), format, ap);
 	va_end(ap);
 	msg_die("%s\nTry '%s --help' for more information.", text,
 	    applet_name);
@@ -106,11 +104,28 @@ msg_usage(const char *fmt, ...)
 int
 msg_flush(int status)
 {
-	if (fclose(stdout) == EOF) {
+	if (out_flush() == -1) {
 		msg_warnsys("write error");
 		return status > 1 ? status : 1;
 	}
 	return status;
+}
+
+/* Ask on stderr; true when the answer (a line on stdin) starts with y. */
+bool
+msg_ask(const char *format, ...)
+{
+	char c, first = 0;
+	va_list ap;
+
+	out_flush();
+	va_start(ap, format);
+	emit(0, "", format, ap);
+	va_end(ap);
+	while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+		if (!first)
+			first = c;
+	return first == 'y' || first == 'Y';
 }
 
 void *
@@ -232,8 +247,11 @@ quote(const char *name)
 			*o++ = '\\';
 			if (esc)
 				*o++ = "abfnrtv"[esc - CONTROLS];
-			else
-				o += sprintf(o, "%03o", c);
+			else {
+				*o++ = '0' + (c >> 6);
+				*o++ = '0' + (c >> 3 & 7);
+				*o++ = '0' + (c & 7);
+			}
 			n = 1;
 			continue;
 		}

@@ -16,6 +16,7 @@ long_error(const char *arg, const struct option *longs, bool last)
 	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 	const struct option *o, *hit = NULL;
 	char list[2048] = "";
+	size_t used = 0;
 	int hits = 0;
 
 	for (o = longs; o->name; o++) {
@@ -28,8 +29,10 @@ long_error(const char *arg, const struct option *longs, bool last)
 		}
 		hit = o;
 		hits++;
-		if (strlen(list) + strlen(o->name) + 5 < sizeof(list))
-			sprintf(list + strlen(list), " '--%s'", o->name);
+		used += fmt(list + used, sizeof(list) - used, " '--%s'",
+		    o->name);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
 	}
 	if (hits == 0)
 		msg_usage("unrecognized option '%.*s'", (int)(len + 2), arg);
@@ -45,7 +48,7 @@ long_error(const char *arg, const struct option *longs, bool last)
 static void
 print_version(void)
 {
-	printf("%s (linkbox) %s\n", applet_name, LINKBOX_VERSION);
+	out("%s (linkbox) %s\n", applet_name, LINKBOX_VERSION);
 	exit(msg_flush(0));
 }
 
@@ -58,12 +61,12 @@ opt_next(int argc, char **argv, const char *shorts,
 	char spec[128];
 	int c;
 
-	snprintf(spec, sizeof(spec), "%s:%s",
-	    getenv("POSIXLY_CORRECT") ? "+" : "", shorts);
+	fmt(spec, sizeof(spec), "%s:%s", getenv("POSIXLY_CORRECT") ? "+" : "",
+	    shorts);
 	optopt = 0;
 	c = getopt_long(argc, argv, spec, longs, NULL);
 	if (c == OPT_HELP) {
-		fputs(applet_usage, stdout);
+		out("%s", applet_usage);
 		exit(msg_flush(0));
 	}
 	if (c == OPT_VERSION)
@@ -98,12 +101,15 @@ opt_operands(int argc, char **argv, int min, int max)
 unsigned long
 opt_number(const char *arg, const char *what)
 {
-	unsigned long n;
-	char *end;
+	unsigned long n = 0;
+	const char *p = arg;
 
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (!*arg || *end || errno || *arg < '0' || *arg > '9')
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (ULONG_MAX - (*p - '0')) / 10)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (!*arg || *p)
 		msg_usage("invalid %s: %s", what, quote(arg));
 	return n;
 }

@@ -57,7 +57,7 @@ path_dir(const char *path)
 char *
 path_canon(const char *path)
 {
-	size_t cap = PATH_MAX, len, todo_len;
+	size_t cap = PATH_MAX, len;
 	char *res = xmalloc(cap), *todo, *comp, *next;
 	char link[PATH_MAX];
 	struct stat st;
@@ -86,10 +86,13 @@ path_canon(const char *path)
 			res[len > 1 ? len - 1 : 1] = '\0';
 			continue;
 		}
-		if (len + strlen(comp) + 2 > cap)
-			res = realloc(res, cap = (len + strlen(comp)) * 2 + 2);
-		if (!res)
-			msg_die("out of memory");
+		if (len + strlen(comp) + 2 > cap) {
+			char *bigger = xmalloc(cap = (len + strlen(comp)) * 2);
+
+			memcpy(bigger, res, len + 1);
+			free(res);
+			res = bigger;
+		}
 		if (len > 1)
 			res[len++] = '/';
 		strcpy(res + len, comp);
@@ -105,9 +108,7 @@ path_canon(const char *path)
 		}
 		link[n] = '\0';
 		/* Splice the link's text in front of what is left to do. */
-		todo_len = next ? strlen(next) : 0;
-		comp = xmalloc(n + todo_len + 2);
-		sprintf(comp, "%s/%s", link, next ? next : "");
+		comp = xformat("%s/%s", link, next ? next : "");
 		free(todo);
 		todo = next = comp;
 		res[len > 1 ? len - 1 : 1] = '\0';
