@@ -8,9 +8,10 @@
  */
 #include "linkbox.h"
 
-/* How the long option ARG (starting "--") fails: print it and exit. */
+/* How the long option ARG (starting "--") failed: say so and exit.
+ * MISSING: libc found its argument missing. */
 static void
-long_error(const char *arg, const struct option *longs, bool last)
+long_error(const char *arg, const struct option *longs, bool missing)
 {
 	const char *eq = strchr(arg + 2, '=');
 	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
@@ -41,7 +42,7 @@ long_error(const char *arg, const struct option *longs, bool last)
 		    (int)(len + 2), arg, list);
 	if (eq && hit->has_arg == no_argument)
 		msg_usage("option '--%s' doesn't allow an argument", hit->name);
-	if (!eq && hit->has_arg == required_argument && last)
+	if (!eq && hit->has_arg == required_argument && missing)
 		msg_usage("option '--%s' requires an argument", hit->name);
 }
 
@@ -58,6 +59,7 @@ int
 opt_next(int argc, char **argv, const char *shorts,
     const struct option *longs)
 {
+	const char *arg;
 	char spec[128];
 	int c;
 
@@ -75,11 +77,13 @@ opt_next(int argc, char **argv, const char *shorts,
 		return c;
 	/* A long option failed when optopt is no short option's letter, or is
 	 * a letter that cannot fail by itself; glibc and musl both leave
-	 * optind just past a failed long option. */
-	if (optind > 1 && optind <= argc && !strncmp(argv[optind - 1], "--", 2)
-	    && (optopt == 0 || optopt >= OPT_HELP || (c == '?' &&
-	    strchr(shorts, optopt)) || c == ':'))
-		long_error(argv[optind - 1], longs, optind == argc);
+	 * optind just past a failed long option.  (musl's permutation can
+	 * leave a NULL there after a short option's missing argument.) */
+	arg = optind > 1 && optind <= argc ? argv[optind - 1] : NULL;
+	if (arg && !strncmp(arg, "--", 2) && arg[2] && (optopt == 0 ||
+	    optopt >= OPT_HELP || (c == '?' && strchr(shorts, optopt)) ||
+	    c == ':'))
+		long_error(arg, longs, c == ':');
 	if (c == ':')
 		msg_usage("option requires an argument -- '%c'", optopt);
 	msg_usage("invalid option -- '%c'", optopt);

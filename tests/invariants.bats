@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+load helpers
+
+# Invariants of the source tree, whatever binary is under test: the applet
+# list in core/applets.h and the files every applet must come with.
+
+REPO=$BATS_TEST_DIRNAME/..
+
+# The applets of core/applets.h, one a line, in its order.
+listed_applets() {
+	sed -n 's/^APPLET(\(.*\))$/\1/p' "$REPO/core/applets.h"
+}
+
+# missing_files PATTERN: the applets for which PATTERN (NAME replaced by
+# each applet's name, relative to the repo) does not exist, one a line.
+missing_files() {
+	local a f
+	for a in $(listed_applets); do
+		f=${1//NAME/$a}
+		[ -e "$REPO/$f" ] || printf '%s\n' "$f"
+	done
+}
+
+@test "invariants: core/applets.h lists at least one applet" {
+	run -0 --separate-stderr listed_applets
+	[ -n "$output" ]
+}
+
+@test "invariants: core/applets.h holds only comments and APPLET(name) lines" {
+	# make's sed would silently skip a line written any other way.
+	run -1 --separate-stderr grep -n -v -e '^/\*' -e '^ \*' -e '^$' \
+		-e '^APPLET([A-Za-z_][A-Za-z0-9_]*)$' "$REPO/core/applets.h"
+	assert_output_is ""
+}
+
+@test "invariants: core/applets.h is sorted, without duplicates" {
+	run -0 --separate-stderr listed_applets
+	[ "$output" = "$(printf '%s\n' "$output" | LC_ALL=C sort -u)" ]
+}
+
+@test "invariants: every applet has applets/NAME.c" {
+	run -0 --separate-stderr missing_files applets/NAME.c
+	assert_output_is ""
+}
+
+@test "invariants: every applet has docs/NAME.1" {
+	run -0 --separate-stderr missing_files docs/NAME.1
+	assert_output_is ""
+}
+
+@test "invariants: every applet has tests/NAME.bats" {
+	run -0 --separate-stderr missing_files tests/NAME.bats
+	assert_output_is ""
+}
+
+@test "invariants: docs/linkbox.1 exists" {
+	[ -f "$REPO/docs/linkbox.1" ]
+}
+
+@test "invariants: every applets/*.c is listed in core/applets.h" {
+	list=$(listed_applets)
+	for f in "$REPO"/applets/*.c; do
+		[ -e "$f" ] || continue
+		a=$(basename "$f" .c)
+		printf '%s\n' "$list" | grep -qFx "$a" ||
+			{ echo "applets/$a.c is not in core/applets.h" >&2; false; }
+	done
+}
+
+@test "invariants: every docs/*.1 is linkbox.1 or an applet's" {
+	list=$(listed_applets)
+	for f in "$REPO"/docs/*.1; do
+		[ -e "$f" ] || continue
+		a=$(basename "$f" .1)
+		[ "$a" = linkbox ] || printf '%s\n' "$list" | grep -qFx "$a" ||
+			{ echo "docs/$a.1 is no applet's" >&2; false; }
+	done
+}
+
+@test "invariants: every man page passes mandoc -Tlint -W warning" {
+	command -v mandoc >/dev/null || skip "no mandoc"
+	pages=("$REPO"/docs/*.1)
+	[ -e "${pages[0]}" ] || skip "no man pages yet"
+	run -0 --separate-stderr mandoc -Tlint -W warning "${pages[@]}"
+	assert_output_is ""
+	assert_stderr_is ""
+}
+
+@test "invariants: each applets/NAME.c defines NAME_main and NAME_usage" {
+	for a in $(listed_applets); do
+		f=$REPO/applets/$a.c
+		[ -e "$f" ] || continue	# reported by the test above
+		grep -q "^${a}_main(" "$f" ||
+			{ echo "$f: no ${a}_main" >&2; false; }
+		grep -q "^const char ${a}_usage\[\]" "$f" ||
+			{ echo "$f: no ${a}_usage" >&2; false; }
+	done
+}
