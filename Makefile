@@ -78,7 +78,7 @@ check: all
 check-static: static
 	LINKBOX=./linkbox-static tests/run
 
-bench: all
+bench: all static
 	tests/bench/run
 
 # Installs the binary once and one hard link per applet.  A name that

@@ -192,19 +192,6 @@ take_backup(int dfd, const char *base, const char *dest, bool *renamed)
 	return NULL;
 }
 
-static void
-sync_dir(const char *dest)
-{
-	char *dir = path_dir(dest);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd == -1 || fsync(fd) == -1)
-		msg_warnsys("cannot sync %s", quote(dir));
-	if (fd != -1)
-		close(fd);
-	free(dir);
-}
-
 static int
 make_link(const char *source, int dfd, const char *base)
 {
@@ -394,8 +381,8 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 done:
 	if (opt.record)
 		record(dest, &src);
-	if (opt.sync)
-		sync_dir(dest);
+	if (opt.sync && atomic_sync_dir(dest) == -1)
+		msg_warnsys("cannot sync the directory of %s", quote(dest));
 	if (opt.verbose) {
 		if (bak) {
 			size_t keep = strlen(dest) - strlen(base);

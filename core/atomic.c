@@ -8,6 +8,7 @@
  * BASE is left as it was.
  */
 #include "linkbox.h"
+#include <sys/syscall.h>
 #include <time.h>
 
 static unsigned long
@@ -44,24 +45,37 @@ atomic_tmpname(char *buf, const char *base, const char *tag)
 	buf[len + i] = '\0';
 }
 
-/* Make a symlink (SRCFD == -1, SRC is its text) or a hard link to SRC
- * under a fresh temporary name, and rename it over BASE. */
+/* Make a symlink to SRC (SRCFD == -1) or a hard link to SRC (relative to
+ * SRCFD, with linkat FLAGS) under a fresh temporary name for BASE in
+ * DIRFD, written to TMP (NAME_MAX + 1 bytes).  Never overwrites anything:
+ * symlinkat and linkat fail with EEXIST, and we try another name. */
+int
+atomic_temp(int srcfd, const char *src, int flags, int dirfd,
+    const char *base, const char *tag, char *tmp)
+{
+	int tries = 0;
+
+	for (;;) {
+		atomic_tmpname(tmp, base, tag);
+		if ((srcfd == -1 ? symlinkat(src, dirfd, tmp) :
+		    linkat(srcfd, src, dirfd, tmp, flags)) == 0)
+			return 0;
+		if (errno != EEXIST || ++tries == 100)
+			return -1;
+	}
+}
+
+/* Make the link under a temporary name, and rename it over BASE. */
 static int
 replace(int srcfd, const char *src, int flags, int dirfd, const char *base,
     const char *tag)
 {
 	char tmp[NAME_MAX + 1];
 	struct stat left, now;
-	int tries = 0, err;
+	int err;
 
-	for (;;) {
-		atomic_tmpname(tmp, base, tag);
-		if ((srcfd == -1 ? symlinkat(src, dirfd, tmp) :
-		    linkat(srcfd, src, dirfd, tmp, flags)) == 0)
-			break;
-		if (errno != EEXIST || ++tries == 100)
-			return -1;
-	}
+	if (atomic_temp(srcfd, src, flags, dirfd, base, tag, tmp) == -1)
+		return -1;
 	if (renameat(dirfd, tmp, dirfd, base) == -1) {
 		err = errno;
 		unlinkat(dirfd, tmp, 0);
@@ -91,4 +105,38 @@ atomic_link(int srcfd, const char *src, int flags, int dirfd,
     const char *base, const char *tag)
 {
 	return replace(srcfd, src, flags, dirfd, base, tag);
+}
+
+/* Exchange two names atomically: renameat2(RENAME_EXCHANGE), called
+ * through syscall() because musl (1.2.3) has no wrapper. */
+int
+atomic_exchange(int fd1, const char *a, int fd2, const char *b)
+{
+	return syscall(SYS_renameat2, fd1, a, fd2, b, 2 /* RENAME_EXCHANGE */);
+}
+
+/* Rename unless NEW exists (RENAME_NOREPLACE); EINVAL where the
+ * filesystem cannot promise that. */
+int
+atomic_rename_new(int fd1, const char *old, int fd2, const char *new)
+{
+	return syscall(SYS_renameat2, fd1, old, fd2, new, 1 /* NOREPLACE */);
+}
+
+/* Flush the directory holding PATH to stable storage, so that a rename
+ * or link there survives a power cut. */
+int
+atomic_sync_dir(const char *path)
+{
+	char *dir = path_dir(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1, err;
+
+	free(dir);
+	if (fd == -1)
+		return -1;
+	r = fsync(fd);
+	err = errno;
+	close(fd);
+	errno = err;
+	return r;
 }

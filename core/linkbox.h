@@ -67,6 +67,26 @@ int atomic_symlink(const char *target, int dirfd, const char *base,
     const char *tag);
 int atomic_link(int srcfd, const char *src, int flags, int dirfd,
     const char *base, const char *tag);
+int atomic_temp(int srcfd, const char *src, int flags, int dirfd,
+    const char *base, const char *tag, char *tmp);
+int atomic_exchange(int fd1, const char *a, int fd2, const char *b);
+int atomic_rename_new(int fd1, const char *old, int fd2, const char *new);
+int atomic_sync_dir(const char *path);
+
+/* walk.c: the tree walker */
+enum { WALK_XDEV = 1, WALK_POST = 2 };		/* walk_tree flags */
+enum { WALK_NEXT, WALK_PRUNE, WALK_STOP };	/* what a visit returns */
+struct walk {
+	int fd;			/* directory holding the entry */
+	const char *name;	/* its name there */
+	const char *path;	/* its path from the root, for messages */
+	unsigned char type;	/* DT_*, never DT_UNKNOWN */
+	ino_t ino;		/* from the directory entry */
+	size_t depth;		/* 0 for the root */
+	bool post;		/* a directory again, after its contents */
+};
+int walk_tree(const char *root, int flags,
+    int (*visit)(struct walk *, void *), void *arg);
 
 /* path.c */
 char *path_join(const char *dir, const char *name);
