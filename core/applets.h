@@ -3,3 +3,5 @@
  * make APPLETS="..." builds a subset by filtering these lines. */
 APPLET(linkcount)
 APPLET(ln)
+APPLET(lnatomic)
+APPLET(safeswap)

@@ -1,0 +1,364 @@
+/* lnatomic - create or replace a link so that the name never disappears.
+ *
+ * usage: lnatomic [-s [-r]] [-v] [--sync] [--expect=OLD | --no-replace]
+ *                 [--replace-dir | --keep-dir=NAME] [--unchanged-status=N]
+ *                 TARGET LINK_NAME
+ *        lnatomic [-v] --cleanup DIRECTORY...
+ *
+ * LINK_NAME becomes a hard link to TARGET (a symbolic link with -s).  An
+ * existing LINK_NAME, whatever it is, is treated as the name itself, never
+ * as a directory to create the link in: the new link is made under the
+ * temporary name ".LINK_NAME.lnatomic.XXXXXX" beside it and rename(2)d
+ * over it, so every lookup of LINK_NAME sees the old link or the new one.
+ * A real directory is replaced only on request, by exchanging it with the
+ * new link (renameat2 RENAME_EXCHANGE), then removing it or renaming it.
+ * A LINK_NAME that already is the requested link is left alone.
+ *
+ * Exit status: 0 LINK_NAME is the requested link (changed, or already so:
+ * --unchanged-status picks another status for that case); 1 the operation
+ * failed, nothing changed; 2 usage or trouble; 3 --expect or --no-replace
+ * did not hold, nothing changed.
+ */
+#include "../core/linkbox.h"
+
+const char lnatomic_usage[] =
+"Usage: lnatomic [OPTION]... TARGET LINK_NAME\n"
+"   or: lnatomic [-v] --cleanup DIRECTORY...\n"
+"Make LINK_NAME a link to TARGET, replacing it atomically: the name never\n"
+"disappears.  LINK_NAME is never taken as a directory to link into.\n"
+"\n"
+"  -s, --symbolic          make a symbolic link (default: hard link)\n"
+"  -r, --relative          with -s, make the link text relative\n"
+"  -v, --verbose           say what changed and what was there before\n"
+"      --sync              fsync the directory before exiting\n"
+"      --expect=OLD        replace only a LINK_NAME that is a symlink to\n"
+"                          OLD (hard links: the same file as OLD); else 3\n"
+"      --no-replace        create only if LINK_NAME is absent; else 3\n"
+"      --replace-dir       replace a real directory, then remove its tree\n"
+"      --keep-dir=NAME     replace a real directory, keep it as NAME\n"
+"      --unchanged-status=N  exit N when LINK_NAME already was the link\n"
+"      --cleanup           remove stale temporary links in DIRECTORY\n"
+"      --help, --version\n"
+"Exit: 0 done, 1 failed, 2 trouble, 3 --expect/--no-replace not met.\n";
+
+enum {
+	OPT_SYNC = OPT_FIRST_LONG_ONLY, OPT_EXPECT, OPT_NO_REPLACE,
+	OPT_REPLACE_DIR, OPT_KEEP_DIR, OPT_UNCHANGED, OPT_CLEANUP
+};
+enum { UNMET = 3 };
+
+static struct {
+	bool symbolic, relative, verbose, sync, no_replace, replace_dir;
+	bool cleanup;
+	const char *expect, *keep_dir;
+	int unchanged;
+} opt;
+
+/* What LINK_NAME is now, for -v: "'text'" for a symlink, else a kind. */
+static const char *
+describe(const struct stat *st, int dfd, const char *base, char *buf,
+    size_t size)
+{
+	ssize_t n;
+
+	if (!st)
+		return "nothing";
+	if (!S_ISLNK(st->st_mode))
+		return S_ISDIR(st->st_mode) ? "a directory" :
+		    S_ISREG(st->st_mode) ? "a file" : "a special file";
+	n = readlinkat(dfd, base, buf, size - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+	return quote(buf);
+}
+
+/* LINK_NAME (BASE in DFD, stat ST) is a symlink reading TEXT. */
+static bool
+reads(const struct stat *st, int dfd, const char *base, const char *text)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!S_ISLNK(st->st_mode))
+		return false;
+	n = readlinkat(dfd, base, buf, sizeof(buf));
+	return n >= 0 && (size_t)n == strlen(text) && !memcmp(buf, text, n);
+}
+
+static bool
+same_file(const struct stat *st, const char *path)
+{
+	struct stat other;
+
+	return lstat(path, &other) == 0 && other.st_ino == st->st_ino &&
+	    other.st_dev == st->st_dev;
+}
+
+static int
+remove_entry(struct walk *e, void *arg)
+{
+	(void)arg;
+	if (e->type == DT_DIR && !e->post)
+		return WALK_NEXT;
+	if (unlinkat(e->fd, e->name, e->type == DT_DIR ? AT_REMOVEDIR : 0)
+	    == -1)
+		msg_warnsys("cannot remove %s", quote(e->path));
+	return WALK_NEXT;
+}
+
+/* The old directory is at TMP after the exchange: keep it or remove it. */
+static void
+dispose_old_dir(int dfd, const char *dir, const char *tmp)
+{
+	char *path = path_join(dir, tmp);
+
+	if (opt.keep_dir) {
+		if (atomic_rename_new(dfd, tmp, AT_FDCWD, opt.keep_dir) == -1)
+			msg_warnsys("the old directory stays at %s: cannot "
+			    "rename it to %s", quote(path), quote(opt.keep_dir));
+		else if (opt.sync && atomic_sync_dir(opt.keep_dir) == -1)
+			msg_warnsys("cannot sync the directory of %s",
+			    quote(opt.keep_dir));
+	} else
+		walk_tree(path, WALK_POST, remove_entry, NULL);
+	free(path);
+}
+
+/* Put TARGET in place as LINK_NAME (BASE in DFD; ST is what is there, or
+ * NULL).  Returns the exit status; messages said. */
+static int
+put_link(const char *target, int dfd, const char *base,
+    const char *linkname, const struct stat *st)
+{
+	int srcfd = opt.symbolic ? -1 : AT_FDCWD;
+	char tmp[NAME_MAX + 1], *dir;
+	int r;
+
+	/* Absent: create it in one step, which fails rather than replace
+	 * what a concurrent creator put there first. */
+	if (!st || opt.no_replace) {
+		r = opt.symbolic ? symlinkat(target, dfd, base) :
+		    linkat(AT_FDCWD, target, dfd, base, 0);
+		if (r == 0)
+			return 0;
+		if (errno != EEXIST)
+			goto fail;
+		if (opt.no_replace) {
+			msg_warn("%s exists; not replaced", quote(linkname));
+			return UNMET;
+		}
+		/* It appeared meanwhile: replace it as if it had been. */
+	}
+	if (!st || !S_ISDIR(st->st_mode)) {
+		r = opt.symbolic ? atomic_symlink(target, dfd, base, "lnatomic")
+		    : atomic_link(AT_FDCWD, target, 0, dfd, base, "lnatomic");
+	} else if (!opt.replace_dir && !opt.keep_dir) {
+		msg_warn("%s is a directory (use --replace-dir or --keep-dir)",
+		    quote(linkname));
+		return 1;
+	} else {
+		if (atomic_temp(srcfd, target, 0, dfd, base, "lnatomic", tmp)
+		    == -1)
+			goto fail;
+		if (atomic_exchange(dfd, tmp, dfd, base) == -1) {
+			int err = errno;
+
+			unlinkat(dfd, tmp, 0);
+			errno = err;
+			if (err == EINVAL || err == ENOSYS) {
+				msg_warnsys("%s: cannot replace a directory "
+				    "atomically here", quote(linkname));
+				return 1;
+			}
+			goto fail;
+		}
+		dir = path_dir(linkname);
+		dispose_old_dir(dfd, dir, tmp);
+		free(dir);
+		r = 0;
+	}
+	if (r == 0)
+		return 0;
+fail:
+	msg_warnsys("cannot make %s a link to %s", quote(linkname),
+	    quote(target));
+	return 1;
+}
+
+static int
+link_atomically(const char *target, const char *linkname)
+{
+	char *dir = path_dir(linkname), *rel = NULL, *cdir, *ctarget;
+	char base[NAME_MAX + 1], was[PATH_MAX];
+	const char *b = path_base(linkname), *before;
+	struct stat st, tst, *cur = &st;
+	size_t len = strcspn(b, "/");
+	int dfd, r = 0;
+
+	if (len > NAME_MAX || !*b || !strcmp(b, "/")) {
+		errno = len > NAME_MAX ? ENAMETOOLONG : EINVAL;
+		msg_warnsys("%s", quote(linkname));
+		free(dir);
+		return 1;
+	}
+	memcpy(base, b, len);
+	base[len] = '\0';
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1) {
+		msg_warnsys("%s", quote(dir));
+		free(dir);
+		return 1;
+	}
+	if (opt.relative) {
+		cdir = path_canon(dir);
+		ctarget = path_canon(target);
+		if (cdir && ctarget)
+			target = rel = path_relative(ctarget, cdir);
+		free(cdir);
+		free(ctarget);
+	}
+	if (!opt.symbolic && lstat(target, &tst) == -1) {
+		msg_warnsys("%s", quote(target));
+		r = 1;
+		goto out;
+	}
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT) {
+			msg_warnsys("%s", quote(linkname));
+			r = 1;
+			goto out;
+		}
+		cur = NULL;
+	}
+	if (opt.expect && (!cur || !(opt.symbolic ?
+	    reads(cur, dfd, base, opt.expect) : same_file(cur, opt.expect)))) {
+		msg_warn("%s is not %s %s; not replaced", quote(linkname),
+		    opt.symbolic ? "a symbolic link to" : "the same file as",
+		    quote(opt.expect));
+		r = UNMET;
+		goto out;
+	}
+	if (cur && (opt.symbolic ? reads(cur, dfd, base, target) :
+	    cur->st_ino == tst.st_ino && cur->st_dev == tst.st_dev)) {
+		if (opt.verbose)
+			out("%s unchanged: %s %s\n", quote(linkname),
+			    opt.symbolic ? "->" : "=>", quote(target));
+		r = opt.unchanged;
+		goto out;
+	}
+	before = describe(cur, dfd, base, was, sizeof(was));
+	r = put_link(target, dfd, base, linkname, cur);
+	if (r)
+		goto out;
+	if (opt.sync && atomic_sync_dir(linkname) == -1)
+		msg_warnsys("cannot sync the directory of %s", quote(linkname));
+	if (opt.verbose)
+		out("%s %s %s (was %s)\n", quote(linkname),
+		    opt.symbolic ? "->" : "=>", quote(target), before);
+out:
+	close(dfd);
+	free(dir);
+	free(rel);
+	return r;
+}
+
+/* Remove our temporary links left in DIR by a process killed mid-way:
+ * symlinks and files named .NAME.lnatomic.XXXXXX; directories (an old
+ * tree after --replace-dir was interrupted) are reported, not removed. */
+static void
+clean_dir(const char *dir)
+{
+	struct dirent *e;
+	struct stat st;
+	const char *tag;
+	DIR *d;
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || !(d = fdopendir(fd))) {
+		msg_warnsys("cannot read directory %s", quote(dir));
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		tag = len > 17 ? e->d_name + len - 16 : NULL;
+		if (e->d_name[0] != '.' || !tag || strncmp(tag, ".lnatomic.", 10)
+		    || strspn(tag + 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789") != 6)
+			continue;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			char *path = path_join(dir, e->d_name);
+
+			msg_warn("%s is a directory: left alone", quote(path));
+			free(path);
+			continue;
+		}
+		if (unlinkat(fd, e->d_name, 0) == -1)
+			msg_warnsys("cannot remove %s", quote(e->d_name));
+		else if (opt.verbose)
+			out("removed %s\n", quote(e->d_name));
+	}
+	closedir(d);
+}
+
+int
+lnatomic_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "symbolic", no_argument, NULL, 's' },
+		{ "relative", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "sync", no_argument, NULL, OPT_SYNC },
+		{ "expect", required_argument, NULL, OPT_EXPECT },
+		{ "no-replace", no_argument, NULL, OPT_NO_REPLACE },
+		{ "replace-dir", no_argument, NULL, OPT_REPLACE_DIR },
+		{ "keep-dir", required_argument, NULL, OPT_KEEP_DIR },
+		{ "unchanged-status", required_argument, NULL, OPT_UNCHANGED },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		OPT_STANDARD
+	};
+	unsigned long n;
+	int c;
+
+	while ((c = opt_next(argc, argv, "srv", longs)) != -1) {
+		switch (c) {
+		case 's': opt.symbolic = true; break;
+		case 'r': opt.relative = true; break;
+		case 'v': opt.verbose = true; break;
+		case OPT_SYNC: opt.sync = true; break;
+		case OPT_EXPECT: opt.expect = optarg; break;
+		case OPT_NO_REPLACE: opt.no_replace = true; break;
+		case OPT_REPLACE_DIR: opt.replace_dir = true; break;
+		case OPT_KEEP_DIR: opt.keep_dir = optarg; break;
+		case OPT_CLEANUP: opt.cleanup = true; break;
+		case OPT_UNCHANGED:
+			n = opt_number(optarg, "status");
+			if (n > 125)
+				msg_usage("--unchanged-status must be at most "
+				    "125");
+			opt.unchanged = n;
+			break;
+		}
+	}
+	if (opt.cleanup) {
+		if (opt.symbolic || opt.relative || opt.sync || opt.expect ||
+		    opt.no_replace || opt.replace_dir || opt.keep_dir)
+			msg_usage("--cleanup takes only -v");
+		opt_operands(argc, argv, 1, -1);
+		for (; optind < argc; optind++)
+			clean_dir(argv[optind]);
+		return exit_status ? 1 : 0;
+	}
+	if (opt.relative && !opt.symbolic)
+		msg_usage("--relative needs --symbolic");
+	if (opt.expect && opt.no_replace)
+		msg_usage("--expect and --no-replace exclude each other");
+	if (opt.replace_dir && opt.keep_dir)
+		msg_usage("--replace-dir and --keep-dir exclude each other");
+	opt_operands(argc, argv, 2, 2);
+	return link_atomically(argv[optind], argv[optind + 1]);
+}

@@ -1,0 +1,258 @@
+/* safeswap - exchange two paths atomically.
+ *
+ * usage: safeswap [-nv] [--sync] [--atomic-only | --non-atomic-dirs] A B
+ *
+ * A and B trade places with renameat2(RENAME_EXCHANGE): at every instant
+ * each name resolves to the old object or the new one.  Files,
+ * directories and symbolic links (never followed) of any mix.  Where the
+ * kernel or filesystem refuses the exchange (FUSE, NFS, old kernels), two
+ * non-directories are swapped through hard links instead, never leaving
+ * either name missing: both are linked to temporary names, then each
+ * temporary is renamed over the other name.  Between those two renames
+ * both names show A's old object.  Directories cannot be hard-linked:
+ * they are swapped only with --non-atomic-dirs, by three renames, during
+ * which one name is briefly missing; if interrupted, the temporary name
+ * ".NAME.safeswap.XXXXXX" holds the original NAME.
+ *
+ * Exit status: 0 swapped; 1 not swapped (nothing changed, or the message
+ * says where things are); 2 usage or trouble.
+ */
+#include "../core/linkbox.h"
+
+const char safeswap_usage[] =
+"Usage: safeswap [OPTION]... A B\n"
+"Exchange the paths A and B atomically (renameat2 RENAME_EXCHANGE).\n"
+"\n"
+"  -n, --dry-run           say what would be done, change nothing\n"
+"  -v, --verbose           say what was done, and how\n"
+"      --sync              fsync both directories before exiting\n"
+"      --atomic-only       fail rather than fall back where the\n"
+"                          filesystem cannot exchange\n"
+"      --non-atomic-dirs   there, swap directories by three renames\n"
+"      --help, --version\n";
+
+enum { OPT_SYNC = OPT_FIRST_LONG_ONLY, OPT_ATOMIC_ONLY, OPT_NONATOMIC_DIRS };
+
+static struct {
+	bool dry_run, verbose, sync, atomic_only, nonatomic_dirs;
+} opt;
+
+/* One side of the swap: its directory, opened, and its name there. */
+struct side {
+	const char *path;
+	char *dir;
+	char base[NAME_MAX + 1];
+	int dfd;
+	struct stat st;
+	char tmp[NAME_MAX + 1];
+};
+
+static bool
+open_side(struct side *s, const char *path)
+{
+	const char *b = path_base(path);
+	size_t len = strcspn(b, "/");
+
+	s->path = path;
+	s->dfd = -1;
+	s->dir = path_dir(path);
+	if (lstat(path, &s->st) == -1) {
+		msg_warnsys("%s", quote(path));
+		return false;
+	}
+	if (len > NAME_MAX || !strcmp(b, "/") || !strcmp(b, ".") ||
+	    !strncmp(b, "..", len > 2 ? len : 2)) {
+		msg_warn("%s: cannot swap this name", quote(path));
+		return false;
+	}
+	memcpy(s->base, b, len);
+	s->base[len] = '\0';
+	s->dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->dfd == -1) {
+		msg_warnsys("%s", quote(s->dir));
+		return false;
+	}
+	return true;
+}
+
+/* A swap stopped half way: NAME is in STATE, and the original object of
+ * ORIGINAL waits under HOLDER's temporary name. */
+static void
+stranded(const char *name, const char *state, const char *original,
+    struct side *holder)
+{
+	char *trail = path_join(holder->dir, holder->tmp);
+
+	msg_warnsys("%s %s; the original %s is %s", quote(name), state,
+	    quote(original), quote(trail));
+	free(trail);
+}
+
+/* Without an exchange: link A beside B and B beside A under temporary
+ * names, then rename each temporary over the other name.  Neither name
+ * is ever missing; a failure rolls back. */
+static bool
+swap_by_links(struct side *a, struct side *b)
+{
+	int err;
+
+	if (atomic_temp(a->dfd, a->base, 0, b->dfd, b->base, "safeswap",
+	    b->tmp) == -1)
+		goto fail;
+	if (atomic_temp(b->dfd, b->base, 0, a->dfd, a->base, "safeswap",
+	    a->tmp) == -1) {
+		err = errno;
+		unlinkat(b->dfd, b->tmp, 0);
+		errno = err;
+		goto fail;
+	}
+	if (renameat(b->dfd, b->tmp, b->dfd, b->base) == -1) {
+		err = errno;
+		unlinkat(b->dfd, b->tmp, 0);
+		unlinkat(a->dfd, a->tmp, 0);
+		errno = err;
+		goto fail;
+	}
+	if (renameat(a->dfd, a->tmp, a->dfd, a->base) == -1) {
+		err = errno;
+		/* B already holds A's object: put B's own back. */
+		if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1)
+			stranded(b->path, "is now a second name of A",
+			    b->path, a);
+		errno = err;
+		goto fail;
+	}
+	return true;
+fail:
+	msg_warnsys("cannot swap %s and %s", quote(a->path), quote(b->path));
+	return false;
+}
+
+/* Directories without an exchange: A to a temporary, B to A, the
+ * temporary to B.  Between the renames one name is missing; the
+ * temporary ".A.safeswap.XXXXXX" is the original A. */
+static bool
+swap_by_renames(struct side *a, struct side *b)
+{
+	int tries = 0;
+
+	for (;;) {
+		atomic_tmpname(a->tmp, a->base, "safeswap");
+		if (atomic_rename_new(a->dfd, a->base, a->dfd, a->tmp) == 0)
+			break;
+		/* No RENAME_NOREPLACE here either: look, then rename. */
+		if (errno == EINVAL && faccessat(a->dfd, a->tmp, F_OK,
+		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT &&
+		    renameat(a->dfd, a->base, a->dfd, a->tmp) == 0)
+			break;
+		if ((errno != EEXIST && errno != EINVAL) || ++tries == 100) {
+			msg_warnsys("cannot swap %s and %s", quote(a->path),
+			    quote(b->path));
+			return false;
+		}
+	}
+	if (renameat(b->dfd, b->base, a->dfd, a->base) == -1) {
+		msg_warnsys("cannot move %s to %s", quote(b->path),
+		    quote(a->path));
+		if (renameat(a->dfd, a->tmp, a->dfd, a->base) == -1)
+			stranded(a->path, "is missing", a->path, a);
+		return false;
+	}
+	if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1) {
+		stranded(b->path, "is missing (its original is now A)",
+		    a->path, a);
+		return false;
+	}
+	return true;
+}
+
+static void
+swap(const char *pa, const char *pb)
+{
+	struct side a = { .dfd = -1 }, b = { .dfd = -1 };
+	const char *how = "exchanged";
+	struct stat da, db;
+	bool ok = false;
+
+	if (!open_side(&a, pa) || !open_side(&b, pb))
+		goto out;
+	if (a.st.st_dev != b.st.st_dev) {
+		msg_warn("%s and %s are on different filesystems", quote(pa),
+		    quote(pb));
+		goto out;
+	}
+	if (a.st.st_ino == b.st.st_ino && !strcmp(a.base, b.base) &&
+	    fstat(a.dfd, &da) == 0 && fstat(b.dfd, &db) == 0 &&
+	    da.st_ino == db.st_ino && da.st_dev == db.st_dev) {
+		msg_warn("%s and %s are the same name", quote(pa), quote(pb));
+		goto out;
+	}
+	if (opt.dry_run) {
+		out("would exchange %s and %s\n", quote(pa), quote(pb));
+		ok = true;
+		goto out;
+	}
+	if (atomic_exchange(a.dfd, a.base, b.dfd, b.base) == 0) {
+		ok = true;
+	} else if (errno != EINVAL && errno != ENOSYS && errno != ENOTTY &&
+	    errno != EOPNOTSUPP) {
+		msg_warnsys("cannot swap %s and %s", quote(pa), quote(pb));
+	} else if (opt.atomic_only) {
+		msg_warnsys("cannot swap %s and %s atomically", quote(pa),
+		    quote(pb));
+	} else if (!S_ISDIR(a.st.st_mode) && !S_ISDIR(b.st.st_mode)) {
+		how = "swapped through hard links (no atomic exchange here)";
+		ok = swap_by_links(&a, &b);
+	} else if (opt.nonatomic_dirs) {
+		how = "swapped by renames (not atomic)";
+		ok = swap_by_renames(&a, &b);
+	} else {
+		msg_warn("cannot swap %s and %s: this filesystem cannot "
+		    "exchange atomically, and a directory cannot be swapped "
+		    "through hard links (see --non-atomic-dirs)", quote(pa),
+		    quote(pb));
+	}
+	if (ok && opt.sync && !opt.dry_run && (atomic_sync_dir(pa) == -1 ||
+	    atomic_sync_dir(pb) == -1))
+		msg_warnsys("cannot sync the directories of %s and %s",
+		    quote(pa), quote(pb));
+	if (ok && opt.verbose && !opt.dry_run)
+		out("%s <-> %s: %s\n", quote(pa), quote(pb), how);
+out:
+	if (a.dfd >= 0)
+		close(a.dfd);
+	if (b.dfd >= 0)
+		close(b.dfd);
+	free(a.dir);
+	free(b.dir);
+}
+
+int
+safeswap_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "sync", no_argument, NULL, OPT_SYNC },
+		{ "atomic-only", no_argument, NULL, OPT_ATOMIC_ONLY },
+		{ "non-atomic-dirs", no_argument, NULL, OPT_NONATOMIC_DIRS },
+		OPT_STANDARD
+	};
+	int c;
+
+	while ((c = opt_next(argc, argv, "nv", longs)) != -1) {
+		switch (c) {
+		case 'n': opt.dry_run = true; break;
+		case 'v': opt.verbose = true; break;
+		case OPT_SYNC: opt.sync = true; break;
+		case OPT_ATOMIC_ONLY: opt.atomic_only = true; break;
+		case OPT_NONATOMIC_DIRS: opt.nonatomic_dirs = true; break;
+		}
+	}
+	if (opt.atomic_only && opt.nonatomic_dirs)
+		msg_usage("--atomic-only and --non-atomic-dirs exclude each "
+		    "other");
+	opt_operands(argc, argv, 2, 2);
+	swap(argv[optind], argv[optind + 1]);
+	return exit_status;
+}
