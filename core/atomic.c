@@ -123,6 +123,26 @@ atomic_rename_new(int fd1, const char *old, int fd2, const char *new)
 	return syscall(SYS_renameat2, fd1, old, fd2, new, 1 /* NOREPLACE */);
 }
 
+/* Rename NAME in DFD to a fresh temporary name, written to TMP, never
+ * replacing anything there.  Where RENAME_NOREPLACE is unsupported, look
+ * first: the random name makes the remaining window harmless. */
+int
+atomic_aside(int dfd, const char *name, const char *tag, char *tmp)
+{
+	int tries = 0;
+
+	for (;;) {
+		atomic_tmpname(tmp, name, tag);
+		if (atomic_rename_new(dfd, name, dfd, tmp) == 0)
+			return 0;
+		if (errno == EINVAL && faccessat(dfd, tmp, F_OK,
+		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT)
+			return renameat(dfd, name, dfd, tmp);
+		if ((errno != EEXIST && errno != EINVAL) || ++tries == 100)
+			return -1;
+	}
+}
+
 /* Flush the directory holding PATH to stable storage, so that a rename
  * or link there survives a power cut. */
 int

@@ -72,6 +72,7 @@ int atomic_temp(int srcfd, const char *src, int flags, int dirfd,
 int atomic_exchange(int fd1, const char *a, int fd2, const char *b);
 int atomic_rename_new(int fd1, const char *old, int fd2, const char *new);
 int atomic_sync_dir(const char *path);
+int atomic_aside(int dfd, const char *name, const char *tag, char *tmp);
 
 /* walk.c: the tree walker */
 enum { WALK_XDEV = 1, WALK_POST = 2 };		/* walk_tree flags */
@@ -94,5 +95,6 @@ const char *path_base(const char *path);
 char *path_dir(const char *path);
 char *path_canon(const char *path);
 char *path_relative(const char *file, const char *dir);
+int path_resolve_in(int rootfd, const char *path);
 
 #endif

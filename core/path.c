@@ -149,3 +149,86 @@ path_relative(const char *file, const char *dir)
 		strcpy(rel, ".");
 	return rel;
 }
+
+/* Resolve PATH as if ROOTFD were "/": absolute symbolic links and ".."
+ * never leave it, as for a chroot or a root filesystem image.  0 when
+ * PATH names something, else -1 with errno as stat(2) would set it
+ * (ENOENT, ENOTDIR, ELOOP, EACCES...). */
+int
+path_resolve_in(int rootfd, const char *path)
+{
+	size_t depth = 0, cap = 16;
+	int *fds = xmalloc(cap * sizeof(*fds)), links = 0, r = 0, err = 0;
+	char *todo = strdup(path), *comp, *next, text[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	fds[0] = rootfd;
+	for (comp = todo; comp && *comp; comp = next) {
+		while (*comp == '/')
+			comp++;
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!*comp || !strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (depth)
+				close(fds[depth--]);
+			continue;
+		}
+		if (fstatat(fds[depth], comp, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			goto fail;
+		if (S_ISLNK(st.st_mode)) {
+			n = readlinkat(fds[depth], comp, text, sizeof(text) - 1);
+			if (n == -1)
+				goto fail;
+			if (++links > 40) {
+				errno = ELOOP;
+				goto fail;
+			}
+			text[n] = '\0';
+			comp = next ? xformat("%s/%s", text, next) :
+			    strdup(text);
+			free(todo);
+			todo = next = comp;
+			while (*text == '/' && depth)
+				close(fds[depth--]);
+			continue;
+		}
+		if (!next || !next[strspn(next, "/")]) {
+			if (next && !S_ISDIR(st.st_mode)) {
+				errno = ENOTDIR;
+				goto fail;
+			}
+			break;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			goto fail;
+		}
+		if (depth + 1 == cap) {
+			int *bigger = xmalloc((cap *= 2) * sizeof(*bigger));
+
+			memcpy(bigger, fds, (depth + 1) * sizeof(*bigger));
+			free(fds);
+			fds = bigger;
+		}
+		fds[depth + 1] = openat(fds[depth], comp, O_PATH | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fds[depth + 1] == -1)
+			goto fail;
+		depth++;
+	}
+	goto out;
+fail:
+	err = errno;
+	r = -1;
+out:
+	while (depth)
+		close(fds[depth--]);
+	free(fds);
+	free(todo);
+	errno = err;
+	return r;
+}
