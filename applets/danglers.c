@@ -152,13 +152,22 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->type != DT_LNK)
 		return WALK_NEXT;
-	n = readlinkat(e->fd, e->name, text, sizeof(text) - 1);
-	if (n == -1) {
-		msg_warnsys("%s", quote(e->path));
+	/* Read the link's text only where it is needed: --root resolves it
+	 * itself; -l prints it; -d checks it again before removing. */
+	text[0] = '\0';
+	if (opt.rootfd == -1 &&
+	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
+	if (opt.rootfd != -1 || opt.lng || opt.delete) {
+		n = readlinkat(e->fd, e->name, text, sizeof(text) - 1);
+		if (n == -1) {
+			msg_warnsys("%s", quote(e->path));
+			return WALK_NEXT;
+		}
+		text[n] = '\0';
 	}
-	text[n] = '\0';
-	if (!dangles(e->fd, e->name, e->path, dirlen, text, &why))
+	if (opt.rootfd != -1 &&
+	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
 	found = true;
 	report(e->path, text, why);

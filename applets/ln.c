@@ -312,19 +312,6 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 	    is_same_link(source, &src, &dst, dfd, base))
 		goto out;
 	replace = opt.force || opt.interactive || opt.backup != NO_BACKUP;
-	/* The temporary names of a replacement live beside LINK_NAME, as
-	 * rename(2) works within one directory: work from there. */
-	if (replace && strchr(base, '/') && path_base(base) != base) {
-		dir = path_dir(base);
-		pfd = openat(dfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		free(dir);
-		if (pfd == -1) {
-			msg_warnsys("failed to access %s", quote(dest));
-			goto out;
-		}
-		dfd = pfd;
-		base = pbase = strdup(path_base(base));
-	}
 	if (replace && fstatat(dfd, base, &dst, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno != ENOENT) {
 			msg_warnsys("failed to access %s", quote(dest));
@@ -345,9 +332,11 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 		/* Replacing DEST, when it is SOURCE's own directory entry,
 		 * would lose the file (a hard link) or turn it into a loop
 		 * of itself (a symlink over a file).  Backups cover the
-		 * symlink case. */
-		if ((opt.backup != NO_BACKUP ? !opt.symbolic :
-		    !S_ISLNK(dst.st_mode)) &&
+		 * symlink case.  GNU leaves -i to the user's answer; we
+		 * refuse -si, which would lose the file. */
+		if ((opt.force || opt.backup != NO_BACKUP || opt.symbolic) &&
+		    (opt.backup != NO_BACKUP ? !opt.symbolic :
+		    !opt.symbolic || !S_ISLNK(dst.st_mode)) &&
 		    (!opt.symbolic || stat(source, &src) == 0) &&
 		    same_inode(&src, &dst) &&
 		    (src.st_nlink == 1 || same_entry(source, dfd, base))) {
@@ -360,6 +349,20 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 				exit_status = 1;
 				goto out;
 			}
+		}
+		/* The temporary names of the replacement live beside
+		 * LINK_NAME, as rename(2) works within one directory. */
+		if (path_base(base) != base) {
+			dir = path_dir(base);
+			pfd = openat(dfd, dir, O_PATH | O_DIRECTORY |
+			    O_CLOEXEC);
+			free(dir);
+			if (pfd == -1) {
+				msg_warnsys("failed to access %s", quote(dest));
+				goto out;
+			}
+			dfd = pfd;
+			base = pbase = strdup(path_base(base));
 		}
 		if (opt.backup != NO_BACKUP &&
 		    !(bak = take_backup(dfd, base, dest, &renamed))) {

@@ -2,13 +2,15 @@
  * the caller's string, trailing slashes kept where they mean something. */
 #include "linkbox.h"
 
-/* DIR/NAME, with no doubled slash when DIR already ends in one. */
+/* DIR/NAME, with one slash between them however many DIR ends with. */
 char *
 path_join(const char *dir, const char *name)
 {
 	size_t dlen = strlen(dir), nlen = strlen(name);
 	char *p = xmalloc(dlen + nlen + 2);
 
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
 	memcpy(p, dir, dlen);
 	if (dlen && dir[dlen - 1] != '/')
 		p[dlen++] = '/';

@@ -3,24 +3,39 @@
  * Directories are opened relative to their parent's descriptor with
  * O_NOFOLLOW, so a directory swapped for a symlink mid-walk is never
  * followed and nothing outside the root is reached.  d_type and d_ino come
- * from the directory entries; lstat is called only where d_type is
- * DT_UNKNOWN.  The walk is iterative: its stack holds one level per
- * directory of the current path (memory O(depth), not O(entries)), and at
- * most WALK_OPEN_MAX levels keep a descriptor.  A level closed to save
- * descriptors remembers its position (telldir) and identity (dev, ino); it
- * is reopened through ".." from its child when the walk climbs back, and
- * checked to be the same directory.  So trees deeper than PATH_MAX and
- * wider than the open-file limit walk completely.  No nftw/fts: musl's
- * nftw silently stops descending at its descriptor limit.
+ * from the directory entries, read with getdents64 into a buffer per
+ * open level (no DIR: fdopendir costs an fstat and two fcntl calls per
+ * directory); lstat is called only where d_type is DT_UNKNOWN.  The walk
+ * is iterative: its stack holds one level per directory of the current
+ * path (memory O(depth), not O(entries)), and at most WALK_OPEN_MAX levels
+ * keep a descriptor and a buffer.  A level closed to save descriptors
+ * remembers where to resume (the d_off of its last entry) and its identity
+ * (dev, ino); it is reopened through ".." from its child when the walk
+ * climbs back, and checked to be the same directory.  So trees deeper
+ * than PATH_MAX and wider than the open-file limit walk completely.  No
+ * nftw/fts: musl's nftw silently stops descending at its descriptor limit.
  */
 #include "linkbox.h"
+#include <stdint.h>
+#include <sys/syscall.h>
 
 #define WALK_OPEN_MAX 32
+#define WALK_BUF 8192
+
+struct dent {			/* what getdents64 returns */
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
 
 struct level {
-	DIR *dir;		/* NULL while closed */
-	long pos;		/* where to resume once reopened */
-	dev_t dev;
+	int fd;			/* -1 while closed */
+	char *buf;		/* entries read, buf[pos..end) unused yet */
+	size_t pos, end;
+	off_t resume;		/* d_off of the last entry handed out */
+	dev_t dev;		/* identity, taken when closed */
 	ino_t ino;
 	size_t pathlen;		/* length of the path to this directory */
 };
@@ -60,16 +75,39 @@ close_one(struct walker *w)
 
 	for (i = 0; i + 1 < w->depth; i++) {
 		struct level *l = &w->levels[i];
+		struct stat st;
 
-		if (l->dir) {
-			l->pos = telldir(l->dir);
-			closedir(l->dir);
-			l->dir = NULL;
-			w->open--;
-			return true;
-		}
+		if (l->fd == -1 || fstat(l->fd, &st) == -1)
+			continue;
+		l->dev = st.st_dev;
+		l->ino = st.st_ino;
+		close(l->fd);
+		free(l->buf);
+		l->fd = -1;
+		w->open--;
+		return true;
 	}
 	return false;
+}
+
+/* The next entry of level L, or NULL at its end (errno set on error). */
+static struct dent *
+next_entry(struct level *l)
+{
+	struct dent *d;
+	long n;
+
+	if (l->pos >= l->end) {
+		n = syscall(SYS_getdents64, l->fd, l->buf, WALK_BUF);
+		if (n <= 0)
+			return NULL;
+		l->pos = 0;
+		l->end = n;
+	}
+	d = (struct dent *)(l->buf + l->pos);
+	l->pos += d->reclen;
+	l->resume = d->off;
+	return d;
 }
 
 /* Push the directory NAME of the current level (or the root). */
@@ -86,13 +124,12 @@ push(struct walker *w, int parent, const char *name)
 	    O_NOFOLLOW | O_CLOEXEC)) == -1 &&
 	    (errno == EMFILE || errno == ENFILE) && close_one(w))
 		;
-	if (fd == -1 || fstat(fd, &st) == -1) {
+	if (fd == -1) {
 		msg_warnsys("cannot read directory %s", quote(w->path));
-		if (fd != -1)
-			close(fd);
 		return false;
 	}
-	if (w->depth && (w->flags & WALK_XDEV) && st.st_dev != w->root_dev) {
+	if (w->depth && (w->flags & WALK_XDEV) && (fstat(fd, &st) == -1 ||
+	    st.st_dev != w->root_dev)) {
 		close(fd);
 		return false;
 	}
@@ -105,15 +142,9 @@ push(struct walker *w, int parent, const char *name)
 		w->levels = bigger;
 	}
 	l = &w->levels[w->depth++];
-	l->dir = fdopendir(fd);
-	if (!l->dir) {
-		msg_warnsys("cannot read directory %s", quote(w->path));
-		close(fd);
-		w->depth--;
-		return false;
-	}
-	l->dev = st.st_dev;
-	l->ino = st.st_ino;
+	l->fd = fd;
+	l->buf = xmalloc(WALK_BUF);
+	l->pos = l->end = 0;
 	l->pathlen = strlen(w->path);
 	w->open++;
 	return true;
@@ -129,28 +160,30 @@ pop(struct walker *w)
 	int fd = -1;
 
 	up = w->depth ? &w->levels[w->depth - 1] : NULL;
-	if (up && !up->dir) {
-		fd = openat(dirfd(l->dir), "..", O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
+	if (up && up->fd == -1) {
+		fd = openat(l->fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
 		if (fd != -1 && (fstat(fd, &st) == -1 || st.st_dev != up->dev ||
-		    st.st_ino != up->ino)) {
+		    st.st_ino != up->ino ||
+		    lseek(fd, up->resume, SEEK_SET) == -1)) {
 			close(fd);
 			fd = -1;
 			errno = ESTALE;
 		}
 	}
-	closedir(l->dir);
+	close(l->fd);
+	free(l->buf);
 	w->open--;
-	if (!up || up->dir)
+	if (!up || up->fd != -1)
 		return true;
-	if (fd == -1 || !(up->dir = fdopendir(fd))) {
+	if (fd == -1) {
 		msg_warnsys("cannot return to the directory above %s",
 		    quote(w->path));
-		if (fd != -1)
-			close(fd);
 		return false;
 	}
-	seekdir(up->dir, up->pos);
+	up->fd = fd;
+	up->buf = xmalloc(WALK_BUF);
+	up->pos = up->end = 0;
 	w->open++;
 	return true;
 }
@@ -174,7 +207,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 {
 	struct walker w = { .flags = flags };
 	struct walk e = { AT_FDCWD, root, root, DT_UNKNOWN, 0, 0, false };
-	struct dirent *d;
+	struct dent *d;
 	struct stat st;
 	int r, status = 0;
 
@@ -198,7 +231,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 		struct level *l = &w.levels[w.depth - 1];
 
 		errno = 0;
-		d = readdir(l->dir);
+		d = next_entry(l);
 		if (!d) {
 			if (errno)
 				msg_warnsys("cannot read directory %s",
@@ -212,7 +245,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 			if ((flags & WALK_POST) && w.depth)
 				r = visit_dir_again(&w, visit, arg,
 				    strrchr(w.path, '/') + 1,
-				    dirfd(w.levels[w.depth - 1].dir));
+				    w.levels[w.depth - 1].fd);
 			else if (flags & WALK_POST)
 				r = visit_dir_again(&w, visit, arg, root,
 				    AT_FDCWD);
@@ -224,15 +257,15 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 				w.path[w.levels[w.depth - 1].pathlen] = '\0';
 			continue;
 		}
-		if (d->d_name[0] == '.' && (!d->d_name[1] ||
-		    (d->d_name[1] == '.' && !d->d_name[2])))
+		if (d->name[0] == '.' && (!d->name[1] ||
+		    (d->name[1] == '.' && !d->name[2])))
 			continue;
-		path_set(&w, l->pathlen, d->d_name);
-		e.fd = dirfd(l->dir);
-		e.name = d->d_name;
+		path_set(&w, l->pathlen, d->name);
+		e.fd = l->fd;
+		e.name = d->name;
 		e.path = w.path;
-		e.type = d->d_type;
-		e.ino = d->d_ino;
+		e.type = d->type;
+		e.ino = d->ino;
 		e.depth = w.depth;
 		e.post = false;
 		if (e.type == DT_UNKNOWN) {
@@ -249,15 +282,17 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 			break;
 		}
 		if (e.type == DT_DIR && r != WALK_PRUNE)
-			push(&w, e.fd, d->d_name);
+			push(&w, e.fd, d->name);
 		w.path[w.levels[w.depth - 1].pathlen] = '\0';
 	}
 out:
 	while (w.depth) {
 		struct level *l = &w.levels[--w.depth];
 
-		if (l->dir)
-			closedir(l->dir);
+		if (l->fd != -1) {
+			close(l->fd);
+			free(l->buf);
+		}
 	}
 	free(w.levels);
 	free(w.path);
