@@ -131,41 +131,45 @@ backup_type(const char *arg, const char *context)
 	    rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq);
 }
 
+struct numbered {
+	const char *name;
+	size_t len;
+	unsigned long highest;
+};
+
+/* Note N of a backup NAME.~N~ of the name looked for. */
+static void
+note_numbered(const char *entry, unsigned char type, void *arg)
+{
+	struct numbered *b = arg;
+	unsigned long n = 0;
+	const char *p = entry + b->len + 2;
+
+	(void)type;
+	if (strncmp(entry, b->name, b->len) || strncmp(entry + b->len, ".~", 2)
+	    || *p < '1' || *p > '9')
+		return;
+	for (; *p >= '0' && *p <= '9' && n < ULONG_MAX / 10 - 1; p++)
+		n = n * 10 + (*p - '0');
+	if (!strcmp(p, "~") && n > b->highest)
+		b->highest = n;
+}
+
 /* The name to back BASE (in directory DFD) up as: BASE~, or BASE.~N~ one
  * past the highest N there, as GNU's backup rules say. */
 static char *
 backup_name(int dfd, const char *base)
 {
-	const char *name = path_base(base);
-	size_t nlen = strlen(name);
-	unsigned long n, highest = 0;
-	struct dirent *e;
-	const char *p;
+	struct numbered b = { path_base(base), 0, 0 };
 	char *dir;
-	DIR *d;
-	int fd;
 
+	b.len = strlen(b.name);
 	if (opt.backup != SIMPLE) {
 		dir = path_dir(base);
-		fd = openat(dfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		walk_dir(dfd, dir, note_numbered, &b);
 		free(dir);
-		d = fd == -1 ? NULL : fdopendir(fd);
-		while (d && (e = readdir(d))) {
-			if (strncmp(e->d_name, name, nlen) ||
-			    strncmp(e->d_name + nlen, ".~", 2) ||
-			    e->d_name[nlen + 2] < '1' ||
-			    e->d_name[nlen + 2] > '9')
-				continue;
-			for (n = 0, p = e->d_name + nlen + 2; *p >= '0' &&
-			    *p <= '9' && n < ULONG_MAX / 10 - 1; p++)
-				n = n * 10 + (*p - '0');
-			if (!strcmp(p, "~") && n > highest)
-				highest = n;
-		}
-		if (d)
-			closedir(d);
-		if (highest || opt.backup == NUMBERED)
-			return xformat("%s.~%lu~", base, highest + 1);
+		if (b.highest || opt.backup == NUMBERED)
+			return xformat("%s.~%lu~", base, b.highest + 1);
 	}
 	return xformat("%s%s", base, opt.suffix);
 }

@@ -261,48 +261,30 @@ out:
 	return r;
 }
 
-/* Remove our temporary links left in DIR by a process killed mid-way:
- * symlinks and files named .NAME.lnatomic.XXXXXX; directories (an old
- * tree after --replace-dir was interrupted) are reported, not removed. */
+/* Remove a temporary link of ours, named .NAME.lnatomic.XXXXXX, left in
+ * the directory being cleaned by a process killed mid-way.  A directory
+ * (an old tree, after --replace-dir was interrupted) is reported, not
+ * removed. */
 static void
-clean_dir(const char *dir)
+clean_entry(const char *name, unsigned char type, void *arg)
 {
-	struct dirent *e;
-	struct stat st;
-	const char *tag;
-	DIR *d;
-	int fd;
+	const char *dir = arg, *tag;
+	size_t len = strlen(name);
+	char *path;
 
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || !(d = fdopendir(fd))) {
-		msg_warnsys("cannot read directory %s", quote(dir));
-		if (fd != -1)
-			close(fd);
+	tag = len > 17 ? name + len - 16 : NULL;
+	if (name[0] != '.' || !tag || strncmp(tag, ".lnatomic.", 10) ||
+	    strspn(tag + 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") != 6)
 		return;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		tag = len > 17 ? e->d_name + len - 16 : NULL;
-		if (e->d_name[0] != '.' || !tag || strncmp(tag, ".lnatomic.", 10)
-		    || strspn(tag + 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789") != 6)
-			continue;
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			char *path = path_join(dir, e->d_name);
-
-			msg_warn("%s is a directory: left alone", quote(path));
-			free(path);
-			continue;
-		}
-		if (unlinkat(fd, e->d_name, 0) == -1)
-			msg_warnsys("cannot remove %s", quote(e->d_name));
-		else if (opt.verbose)
-			out("removed %s\n", quote(e->d_name));
-	}
-	closedir(d);
+	path = path_join(dir, name);
+	if (type == DT_DIR)
+		msg_warn("%s is a directory: left alone", quote(path));
+	else if (unlinkat(AT_FDCWD, path, 0) == -1)
+		msg_warnsys("cannot remove %s", quote(path));
+	else if (opt.verbose)
+		out("removed %s\n", quote(path));
+	free(path);
 }
 
 int
@@ -350,7 +332,10 @@ lnatomic_main(int argc, char **argv)
 			msg_usage("--cleanup takes only -v");
 		opt_operands(argc, argv, 1, -1);
 		for (; optind < argc; optind++)
-			clean_dir(argv[optind]);
+			if (walk_dir(AT_FDCWD, argv[optind], clean_entry,
+			    argv[optind]) == -1)
+				msg_warnsys("cannot read directory %s",
+				    quote(argv[optind]));
 		return exit_status ? 1 : 0;
 	}
 	if (opt.relative && !opt.symbolic)

@@ -134,22 +134,10 @@ fail:
 static bool
 swap_by_renames(struct side *a, struct side *b)
 {
-	int tries = 0;
-
-	for (;;) {
-		atomic_tmpname(a->tmp, a->base, "safeswap");
-		if (atomic_rename_new(a->dfd, a->base, a->dfd, a->tmp) == 0)
-			break;
-		/* No RENAME_NOREPLACE here either: look, then rename. */
-		if (errno == EINVAL && faccessat(a->dfd, a->tmp, F_OK,
-		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT &&
-		    renameat(a->dfd, a->base, a->dfd, a->tmp) == 0)
-			break;
-		if ((errno != EEXIST && errno != EINVAL) || ++tries == 100) {
-			msg_warnsys("cannot swap %s and %s", quote(a->path),
-			    quote(b->path));
-			return false;
-		}
+	if (atomic_aside(a->dfd, a->base, "safeswap", a->tmp) == -1) {
+		msg_warnsys("cannot swap %s and %s", quote(a->path),
+		    quote(b->path));
+		return false;
 	}
 	if (renameat(b->dfd, b->base, a->dfd, a->base) == -1) {
 		msg_warnsys("cannot move %s to %s", quote(b->path),

@@ -129,13 +129,14 @@ atomic_rename_new(int fd1, const char *old, int fd2, const char *new)
 int
 atomic_aside(int dfd, const char *name, const char *tag, char *tmp)
 {
+	struct stat st;
 	int tries = 0;
 
 	for (;;) {
 		atomic_tmpname(tmp, name, tag);
 		if (atomic_rename_new(dfd, name, dfd, tmp) == 0)
 			return 0;
-		if (errno == EINVAL && faccessat(dfd, tmp, F_OK,
+		if (errno == EINVAL && fstatat(dfd, tmp, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT)
 			return renameat(dfd, name, dfd, tmp);
 		if ((errno != EEXIST && errno != EINVAL) || ++tries == 100)

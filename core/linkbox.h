@@ -88,6 +88,8 @@ struct walk {
 };
 int walk_tree(const char *root, int flags,
     int (*visit)(struct walk *, void *), void *arg);
+int walk_dir(int dfd, const char *path,
+    void (*fn)(const char *name, unsigned char type, void *), void *arg);
 
 /* path.c */
 char *path_join(const char *dir, const char *name);

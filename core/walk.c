@@ -188,6 +188,31 @@ pop(struct walker *w)
 	return true;
 }
 
+/* Call FN for each entry of the directory PATH (relative to DFD) but "."
+ * and "..": one level, no walk.  -1 with errno when it cannot be read. */
+int
+walk_dir(int dfd, const char *path,
+    void (*fn)(const char *name, unsigned char type, void *), void *arg)
+{
+	struct level l = { .pos = 0, .end = 0 };
+	struct dent *d;
+	int err;
+
+	l.fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l.fd == -1)
+		return -1;
+	l.buf = xmalloc(WALK_BUF);
+	errno = 0;
+	while ((d = next_entry(&l)))
+		if (strcmp(d->name, ".") && strcmp(d->name, ".."))
+			fn(d->name, d->type, arg);
+	err = errno;
+	close(l.fd);
+	free(l.buf);
+	errno = err;
+	return err ? -1 : 0;
+}
+
 static int
 visit_dir_again(struct walker *w, int (*visit)(struct walk *, void *),
     void *arg, const char *name, int fd)
