@@ -421,14 +421,8 @@ open_target_dir(const char *dir, enum target_dir how)
 {
 	const char *b = path_base(dir);
 	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC, fd;
-	struct stat st;
 
-	if (how == OPTION_T) {
-		if (stat(dir, &st) == -1)
-			msg_diesys("failed to access %s", quote(dir));
-		if (!S_ISDIR(st.st_mode))
-			msg_die("target %s is not a directory", quote(dir));
-	} else if (!opt.follow_dest_dir && *b && b[strlen(b) - 1] != '/')
+	if (!opt.follow_dest_dir && *b && b[strlen(b) - 1] != '/')
 		flags |= O_NOFOLLOW;
 	fd = open(dir, flags);
 	if (fd == -1 && how != MAYBE_DIR)
@@ -461,6 +455,7 @@ ln_main(int argc, char **argv)
 	bool make_backups = false, no_tdir = false;
 	enum target_dir how = OPTION_T;
 	char **files, *dest;
+	struct stat st;
 	int c, n, i, dfd = AT_FDCWD, err;
 
 	fail_status = trouble_status = 1;
@@ -480,8 +475,14 @@ ln_main(int argc, char **argv)
 		case 's': opt.symbolic = true; break;
 		case 'S': make_backups = true; suffix = optarg; break;
 		case 't':
+			/* Checked as soon as read, as GNU does. */
 			if (tdir)
 				msg_die("multiple target directories specified");
+			if (stat(optarg, &st) == -1)
+				msg_diesys("failed to access %s", quote(optarg));
+			if (!S_ISDIR(st.st_mode))
+				msg_die("target %s is not a directory",
+				    quote(optarg));
 			tdir = optarg;
 			break;
 		case 'T': no_tdir = true; break;
