@@ -1,6 +1,8 @@
 /* linkcount - print the link counts of files.
  *
  * usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...
+ *        linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...
+ *        linkcount -r --summary PATH...
  *
  * Prints "COUNT<TAB>NAME" for each FILE: its st_nlink, the number of
  * directory entries (hard links) that name its inode.  A symbolic link's
@@ -10,14 +12,25 @@
  * links to.  Names are printed as they are; -0 ends each record with NUL
  * instead of a newline, so any name is unambiguous.
  *
+ * -r walks the PATHs (never following symlinks) and does the same for
+ * every non-directory in them.  --summary tells instead what deleting the
+ * trees would free: each inode counted once, names inside the trees
+ * against names elsewhere, and the disk space (st_blocks) of the files
+ * whose every name is inside, against that of files kept alive by a name
+ * outside.
+ *
  * Exit status: 0 all operands examined, 1 some could not be, 2 usage.
  */
 #include "../core/linkbox.h"
 
 const char linkcount_usage[] =
 "Usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...\n"
+"   or: linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...\n"
+"   or: linkcount -r --summary PATH...\n"
 "Print COUNT<TAB>NAME: the number of hard links of each FILE.\n"
 "\n"
+"  -r, --recursive    every non-directory under the PATHs\n"
+"      --summary      with -r: what deleting the PATHs would free\n"
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
 "  -c, --count=N      print only files with exactly N links\n"
@@ -26,24 +39,99 @@ const char linkcount_usage[] =
 "      --help         print this help\n"
 "      --version      print the version\n";
 
+enum { OPT_SUMMARY = OPT_FIRST_LONG_ONLY };
+
 static struct {
-	bool dereference;
+	bool dereference, recursive, summary;
 	char end;
 	unsigned long min, max;
-} opt = { false, '\n', 0, ULONG_MAX };
+} opt = { false, false, false, '\n', 0, ULONG_MAX };
+
+static struct {
+	unsigned long long files, multi, inside, outside, freed, kept;
+	struct itab inodes;
+} sum;
 
 static void
-count_one(const char *name)
+count_one(int fd, const char *name, const char *path)
 {
 	struct stat st;
 
-	if ((opt.dereference ? stat(name, &st) : lstat(name, &st)) == -1) {
-		msg_warnsys("%s", quote(name));
+	if (fstatat(fd, name, &st, opt.dereference ? 0 : AT_SYMLINK_NOFOLLOW)
+	    == -1) {
+		msg_warnsys("%s", quote(path));
 		return;
 	}
 	if (st.st_nlink < opt.min || st.st_nlink > opt.max)
 		return;
-	out("%lu\t%s%c", (unsigned long)st.st_nlink, name, opt.end);
+	out("%lu\t%s%c", (unsigned long)st.st_nlink, path, opt.end);
+}
+
+/* Account for one entry: inodes with one name are freed at once; the
+ * others wait until all their names inside are counted. */
+static void
+add_up(int fd, const char *name, const char *path)
+{
+	struct inode *ino;
+	struct stat st;
+	bool added;
+
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		msg_warnsys("%s", quote(path));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		sum.freed += st.st_blocks * 512ULL;
+		return;
+	}
+	sum.inside++;
+	if (st.st_nlink == 1) {
+		sum.files++;
+		sum.freed += st.st_blocks * 512ULL;
+		return;
+	}
+	ino = itab_get(&sum.inodes, &st, &added);
+	ino->bytes = st.st_blocks * 512ULL;
+	ino->found++;
+	sum.files += added;
+	sum.multi += added;
+}
+
+static int
+visit(struct walk *e, void *arg)
+{
+	(void)arg;
+	if (e->post)
+		return WALK_NEXT;
+	if (opt.summary)
+		add_up(e->fd, e->name, e->path);
+	else if (e->type != DT_DIR)
+		count_one(e->fd, e->name, e->path);
+	return WALK_NEXT;
+}
+
+static void
+print_summary(void)
+{
+	size_t i;
+
+	for (i = 0; i < sum.inodes.n; i++) {
+		struct inode *g = &sum.inodes.v[i];
+
+		if (g->found >= g->nlink)
+			sum.freed += g->bytes;
+		else {
+			sum.kept += g->bytes;
+			sum.outside += g->nlink - g->found;
+		}
+	}
+	out("files: %lu\nfiles with several names: %lu\n"
+	    "names inside: %lu\nnames outside: %lu\n"
+	    "bytes freed by deleting: %lu\n"
+	    "bytes kept by names outside: %lu\n", (unsigned long)sum.files,
+	    (unsigned long)sum.multi, (unsigned long)sum.inside,
+	    (unsigned long)sum.outside, (unsigned long)sum.freed,
+	    (unsigned long)sum.kept);
 }
 
 int
@@ -55,12 +143,14 @@ linkcount_main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "min", required_argument, NULL, 'm' },
 		{ "max", required_argument, NULL, 'M' },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		OPT_STANDARD
 	};
 	bool exact = false, range = false;
 	int c;
 
-	while ((c = opt_next(argc, argv, "L0c:m:M:", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "L0c:m:M:r", longs)) != -1) {
 		switch (c) {
 		case 'L':
 			opt.dereference = true;
@@ -80,6 +170,12 @@ linkcount_main(int argc, char **argv)
 			opt.max = opt_number(optarg, "count");
 			range = true;
 			break;
+		case 'r':
+			opt.recursive = true;
+			break;
+		case OPT_SUMMARY:
+			opt.summary = true;
+			break;
 		}
 	}
 	if (exact && range)
@@ -87,8 +183,17 @@ linkcount_main(int argc, char **argv)
 	if (opt.min > opt.max)
 		msg_usage("-m %lu is above -M %lu: nothing can match",
 		    opt.min, opt.max);
+	if (opt.summary && (!opt.recursive || exact || range ||
+	    opt.dereference || !opt.end))
+		msg_usage("--summary goes with -r alone");
 	opt_operands(argc, argv, 1, -1);
-	for (; optind < argc; optind++)
-		count_one(argv[optind]);
+	for (; optind < argc; optind++) {
+		if (opt.recursive)
+			walk_tree(argv[optind], 0, visit, NULL);
+		else
+			count_one(AT_FDCWD, argv[optind], argv[optind]);
+	}
+	if (opt.summary)
+		print_summary();
 	return exit_status;
 }

@@ -91,6 +91,21 @@ int walk_tree(const char *root, int flags,
 int walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg);
 
+/* inode.c: inodes met in a walk, by (dev, ino) */
+struct inode {
+	dev_t dev;
+	ino_t ino;
+	unsigned long nlink;		/* st_nlink */
+	unsigned long found;		/* names met so far */
+	unsigned long long bytes;	/* st_blocks * 512 */
+	size_t names;			/* the caller's list of its names */
+};
+struct itab {
+	struct inode *v;
+	size_t n, cap, *slots, nslots;
+};
+struct inode *itab_get(struct itab *t, const struct stat *st, bool *added);
+
 /* path.c */
 char *path_join(const char *dir, const char *name);
 const char *path_base(const char *path);

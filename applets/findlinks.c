@@ -1,0 +1,279 @@
+/* findlinks - every name of an inode.
+ *
+ * usage: findlinks [-0] [--all-paths] FILE [PATH...]
+ *        findlinks [-0] [--all-paths] -f FILE [-f FILE]... [PATH...]
+ *        findlinks -a [-x] [-0 | -1 | -s] [PATH...]
+ *
+ * Prints every path under the PATHs that is FILE (same device and inode),
+ * one a line.  The PATHs default to the mount point of FILE's filesystem,
+ * so a bare "findlinks FILE" finds all its names.  Directory entries are
+ * compared by d_ino and only candidates are stat'ed; other filesystems
+ * are skipped, hard links never cross them; the walk stops once all
+ * st_nlink names are found (--all-paths goes on, e.g. through bind
+ * mounts).  With several -f FILEs, one walk finds them all and each line
+ * is FILE<TAB>PATH.  Names FILE has outside the PATHs are reported on
+ * stderr: "findlinks: 'f': 2 of 3 names found; 1 outside the searched
+ * paths".
+ *
+ * -a lists every multiply-linked non-directory under the PATHs (default
+ * "."), grouped by file: a header "DEV:INO: N links, M found", then its
+ * paths, each after a tab; -1 prints one line per name, "DEV:INO<TAB>N
+ * <TAB>PATH", -0 the same ending in NUL, -s a summary only.
+ *
+ * Exit status: 0 all names found (-a: done), 1 some names are outside the
+ * PATHs, 2 trouble.
+ */
+#include "../core/linkbox.h"
+
+const char findlinks_usage[] =
+"Usage: findlinks [OPTION]... FILE [PATH]...\n"
+"   or: findlinks [OPTION]... -f FILE [-f FILE]... [PATH]...\n"
+"   or: findlinks -a [-x] [-0 | -1 | -s] [PATH]...\n"
+"Print every name of FILE under the PATHs (default: FILE's filesystem).\n"
+"\n"
+"  -f, --file=FILE   a file to find (repeatable); lines are FILE TAB PATH\n"
+"  -0, --null        end each record with NUL, not newline\n"
+"      --all-paths   go on after all names are found (bind mounts)\n"
+"  -a, --all         group every multiply-linked file under the PATHs\n"
+"  -1, --one-line    with -a: DEV:INO TAB LINKS TAB PATH per name\n"
+"  -s, --summary     with -a: counts only\n"
+"  -x, --one-file-system  with -a: stay on each PATH's filesystem\n"
+"      --help, --version\n"
+"Exit: 0 all names found, 1 some outside the PATHs, 2 trouble.\n";
+
+enum { OPT_ALL_PATHS = OPT_FIRST_LONG_ONLY };
+
+struct target {
+	const char *arg;
+	struct stat st;
+	unsigned long found;
+};
+
+struct name {
+	size_t next;		/* the next name of the same inode, or -1 */
+	char *path;
+};
+
+static struct {
+	bool all, one_line, summary, all_paths, several;
+	char end;
+	int flags;
+} opt = { .end = '\n' };
+
+static struct target *targets;
+static size_t ntargets, left;	/* left: names still to find */
+static struct itab inodes;
+static struct name *names;
+static size_t nnames, capnames;
+
+static int
+find_visit(struct walk *e, void *arg)
+{
+	struct stat st;
+	size_t i;
+
+	(void)arg;
+	if (e->type == DT_DIR)
+		return WALK_NEXT;
+	for (i = 0; i < ntargets; i++) {
+		struct target *t = &targets[i];
+
+		if (t->st.st_ino != e->ino || fstatat(e->fd, e->name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || st.st_ino != t->st.st_ino ||
+		    st.st_dev != t->st.st_dev)
+			continue;
+		if (opt.several)
+			out("%s\t", t->arg);
+		out("%s%c", e->path, opt.end);
+		if (t->found++ < t->st.st_nlink && --left == 0 &&
+		    !opt.all_paths)
+			return WALK_STOP;
+	}
+	return WALK_NEXT;
+}
+
+static int
+group_visit(struct walk *e, void *arg)
+{
+	struct inode *ino;
+	struct stat st;
+	bool added;
+
+	(void)arg;
+	if (e->type == DT_DIR)
+		return WALK_NEXT;
+	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		msg_warnsys("%s", quote(e->path));
+		return WALK_NEXT;
+	}
+	if (st.st_nlink < 2)
+		return WALK_NEXT;
+	ino = itab_get(&inodes, &st, &added);
+	if (nnames == capnames) {
+		struct name *bigger = xmalloc((capnames = capnames * 2 + 64) *
+		    sizeof(*bigger));
+
+		if (nnames)
+			memcpy(bigger, names, nnames * sizeof(*bigger));
+		free(names);
+		names = bigger;
+	}
+	/* Push front, then reverse on output: names in walk order. */
+	names[nnames].next = added ? (size_t)-1 : ino->names;
+	names[nnames].path = strdup(e->path);
+	ino->names = nnames++;
+	ino->found++;
+	return WALK_NEXT;
+}
+
+static void
+print_groups(void)
+{
+	unsigned long long found = 0, outside = 0;
+	size_t i, n, prev, next;
+
+	for (i = 0; i < inodes.n; i++) {
+		struct inode *g = &inodes.v[i];
+
+		found += g->found;
+		outside += g->found < g->nlink ? g->nlink - g->found : 0;
+		if (opt.summary)
+			continue;
+		for (prev = (size_t)-1, n = g->names; n != (size_t)-1;
+		    prev = n, n = next) {
+			next = names[n].next;
+			names[n].next = prev;
+		}
+		if (!opt.one_line)
+			out("%lu:%lu: %lu links, %lu found\n",
+			    (unsigned long)g->dev, (unsigned long)g->ino,
+			    g->nlink, g->found);
+		for (n = prev; n != (size_t)-1; n = names[n].next) {
+			if (opt.one_line)
+				out("%lu:%lu\t%lu\t%s%c", (unsigned long)g->dev,
+				    (unsigned long)g->ino, g->nlink,
+				    names[n].path, opt.end);
+			else
+				out("\t%s\n", names[n].path);
+		}
+	}
+	if (opt.summary)
+		out("files with several names: %zu\nnames found: %lu\n"
+		    "names outside the searched paths: %lu\n", inodes.n,
+		    (unsigned long)found, (unsigned long)outside);
+}
+
+/* The mount point of the filesystem holding PATH: its highest ancestor
+ * on the same device. */
+static char *
+mount_point(const char *path, dev_t dev)
+{
+	char *cur = path_canon(path), *up;
+	struct stat st;
+
+	if (!cur)
+		msg_diesys("%s", quote(path));
+	while (strcmp(cur, "/")) {
+		up = path_dir(cur);
+		if (stat(up, &st) == -1 || st.st_dev != dev) {
+			free(up);
+			break;
+		}
+		free(cur);
+		cur = up;
+	}
+	return cur;
+}
+
+static void
+add_target(const char *arg)
+{
+	struct target *t;
+
+	t = &targets[ntargets];
+	t->arg = arg;
+	t->found = 0;
+	if (lstat(arg, &t->st) == -1)
+		msg_diesys("%s", quote(arg));
+	if (S_ISDIR(t->st.st_mode))
+		msg_die("%s is a directory: its names are not hard links",
+		    quote(arg));
+	left += t->st.st_nlink;
+	ntargets++;
+}
+
+int
+findlinks_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "null", no_argument, NULL, '0' },
+		{ "all-paths", no_argument, NULL, OPT_ALL_PATHS },
+		{ "all", no_argument, NULL, 'a' },
+		{ "one-line", no_argument, NULL, '1' },
+		{ "summary", no_argument, NULL, 's' },
+		{ "one-file-system", no_argument, NULL, 'x' },
+		OPT_STANDARD
+	};
+	char *dot[] = { ".", NULL }, **paths, *mount[2] = { NULL, NULL };
+	size_t i;
+	int c;
+
+	fail_status = 2;
+	targets = xmalloc(argc * sizeof(*targets));
+	while ((c = opt_next(argc, argv, "f:01asx", longs)) != -1) {
+		switch (c) {
+		case 'f': add_target(optarg); opt.several = true; break;
+		case '0': opt.end = '\0'; break;
+		case OPT_ALL_PATHS: opt.all_paths = true; break;
+		case 'a': opt.all = true; break;
+		case '1': opt.one_line = true; break;
+		case 's': opt.summary = true; break;
+		case 'x': opt.flags |= WALK_XDEV; break;
+		}
+	}
+	if (opt.all) {
+		if (ntargets || opt.all_paths)
+			msg_usage("-a takes no -f or --all-paths");
+		if (opt.summary && (opt.one_line || !opt.end))
+			msg_usage("-s excludes -1 and -0");
+		opt.one_line |= !opt.end;
+		paths = optind < argc ? argv + optind : dot;
+		for (; *paths; paths++)
+			walk_tree(*paths, opt.flags, group_visit, NULL);
+		print_groups();
+		return exit_status;
+	}
+	if (opt.one_line || opt.summary || opt.flags)
+		msg_usage("-1, -s and -x go with -a");
+	if (!ntargets) {
+		opt_operands(argc, argv, 1, -1);
+		add_target(argv[optind++]);
+	}
+	paths = argv + optind;
+	if (!*paths) {
+		/* Every name of a file is on its own filesystem. */
+		paths = mount;
+		mount[0] = mount_point(targets[0].arg, targets[0].st.st_dev);
+		for (i = 1; i < ntargets; i++)
+			if (targets[i].st.st_dev != targets[0].st.st_dev)
+				msg_usage("the files are on different "
+				    "filesystems: give the PATHs to search");
+	}
+	for (; *paths && (left || opt.all_paths); paths++)
+		if (walk_tree(*paths, WALK_XDEV, find_visit, NULL) == -1)
+			break;
+	free(mount[0]);
+	fail_status = 1;
+	for (i = 0; i < ntargets; i++) {
+		struct target *t = &targets[i];
+
+		if (t->found >= t->st.st_nlink)
+			continue;
+		msg_warn("%s: %lu of %lu names found; %lu outside the searched "
+		    "paths", quote(t->arg), t->found,
+		    (unsigned long)t->st.st_nlink,
+		    (unsigned long)t->st.st_nlink - t->found);
+	}
+	return exit_status;
+}
