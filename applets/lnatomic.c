@@ -328,7 +328,8 @@ lnatomic_main(int argc, char **argv)
 	}
 	if (opt.cleanup) {
 		if (opt.symbolic || opt.relative || opt.sync || opt.expect ||
-		    opt.no_replace || opt.replace_dir || opt.keep_dir)
+		    opt.no_replace || opt.replace_dir || opt.keep_dir ||
+		    opt.unchanged)
 			msg_usage("--cleanup takes only -v");
 		opt_operands(argc, argv, 1, -1);
 		for (; optind < argc; optind++)
@@ -345,5 +346,8 @@ lnatomic_main(int argc, char **argv)
 	if (opt.replace_dir && opt.keep_dir)
 		msg_usage("--replace-dir and --keep-dir exclude each other");
 	opt_operands(argc, argv, 2, 2);
-	return link_atomically(argv[optind], argv[optind + 1]);
+	/* A failure after the change (disposing of the old directory,
+	 * --sync) still says 1, though the link is in place. */
+	c = link_atomically(argv[optind], argv[optind + 1]);
+	return c ? c : exit_status;
 }

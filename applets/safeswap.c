@@ -75,16 +75,16 @@ open_side(struct side *s, const char *path)
 	return true;
 }
 
-/* A swap stopped half way: NAME is in STATE, and the original object of
- * ORIGINAL waits under HOLDER's temporary name. */
+/* A swap stopped half way: NAME is in STATE (about OTHER), and the
+ * original of ORIGINAL waits under HOLDER's temporary name. */
 static void
-stranded(const char *name, const char *state, const char *original,
-    struct side *holder)
+stranded(const char *name, const char *state, const char *other,
+    const char *original, struct side *holder)
 {
 	char *trail = path_join(holder->dir, holder->tmp);
 
-	msg_warnsys("%s %s; the original %s is %s", quote(name), state,
-	    quote(original), quote(trail));
+	msg_warnsys("%s %s %s; the original %s is %s", quote(name), state,
+	    quote(other), quote(original), quote(trail));
 	free(trail);
 }
 
@@ -95,6 +95,10 @@ static bool
 swap_by_links(struct side *a, struct side *b)
 {
 	int err;
+
+	/* Two names of one file: swapping them changes nothing. */
+	if (a->st.st_ino == b->st.st_ino && a->st.st_dev == b->st.st_dev)
+		return true;
 
 	if (atomic_temp(a->dfd, a->base, 0, b->dfd, b->base, "safeswap",
 	    b->tmp) == -1)
@@ -117,8 +121,8 @@ swap_by_links(struct side *a, struct side *b)
 		err = errno;
 		/* B already holds A's object: put B's own back. */
 		if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1)
-			stranded(b->path, "is now a second name of A",
-			    b->path, a);
+			stranded(b->path, "is now a second name of",
+			    a->path, b->path, a);
 		errno = err;
 		goto fail;
 	}
@@ -143,15 +147,34 @@ swap_by_renames(struct side *a, struct side *b)
 		msg_warnsys("cannot move %s to %s", quote(b->path),
 		    quote(a->path));
 		if (renameat(a->dfd, a->tmp, a->dfd, a->base) == -1)
-			stranded(a->path, "is missing", a->path, a);
+			stranded(a->path, "is missing; it was swapping with",
+			    b->path, a->path, a);
 		return false;
 	}
 	if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1) {
-		stranded(b->path, "is missing (its original is now A)",
-		    a->path, a);
+		stranded(b->path, "is missing; its original is now",
+		    a->path, a->path, a);
 		return false;
 	}
 	return true;
+}
+
+/* Is OTHER's name inside the directory DIR? */
+static bool
+inside(struct side *dir, struct side *other)
+{
+	char *d, *o;
+	bool r;
+
+	if (!S_ISDIR(dir->st.st_mode))
+		return false;
+	d = path_canon(dir->path);
+	o = path_canon(other->dir);
+	r = d && o && !strncmp(o, d, strlen(d)) && (o[strlen(d)] == '/' ||
+	    !o[strlen(d)] || !strcmp(d, "/"));
+	free(d);
+	free(o);
+	return r;
 }
 
 static void
@@ -173,6 +196,11 @@ swap(const char *pa, const char *pb)
 	    fstat(a.dfd, &da) == 0 && fstat(b.dfd, &db) == 0 &&
 	    da.st_ino == db.st_ino && da.st_dev == db.st_dev) {
 		msg_warn("%s and %s are the same name", quote(pa), quote(pb));
+		goto out;
+	}
+	if (inside(&a, &b) || inside(&b, &a)) {
+		msg_warn("cannot swap %s and %s: one is inside the other",
+		    quote(pa), quote(pb));
 		goto out;
 	}
 	if (opt.dry_run) {

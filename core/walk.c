@@ -195,17 +195,24 @@ walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg)
 {
 	struct level l = { .pos = 0, .end = 0 };
+	unsigned char type;
 	struct dent *d;
+	struct stat st;
 	int err;
 
 	l.fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l.fd == -1)
 		return -1;
 	l.buf = xmalloc(WALK_BUF);
-	errno = 0;
-	while ((d = next_entry(&l)))
-		if (strcmp(d->name, ".") && strcmp(d->name, ".."))
-			fn(d->name, d->type, arg);
+	while ((errno = 0, d = next_entry(&l))) {
+		if (!strcmp(d->name, ".") || !strcmp(d->name, ".."))
+			continue;
+		type = d->type;
+		if (type == DT_UNKNOWN && fstatat(l.fd, d->name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			type = IFTODT(st.st_mode);
+		fn(d->name, type, arg);
+	}
 	err = errno;
 	close(l.fd);
 	free(l.buf);

@@ -1,0 +1,956 @@
+#!/usr/bin/env bats
+load helpers
+
+# lnatomic: make or replace a link so that its name never disappears
+# (applets/lnatomic.c).  Fixtures and checks use the host's tools only.
+
+teardown() {
+	if [ -n "${MNT:-}" ]; then
+		umount "$MNT" || umount -l "$MNT"
+	fi
+}
+
+usage_error() {
+	printf '%s\n%s' "lnatomic: $1" \
+		"Try 'lnatomic --help' for more information."
+}
+
+# The message was one line.
+one_line() {
+	if [ "${#stderr_lines[@]}" -ne 1 ]; then
+		printf 'expected one line on stderr, got %d\n' \
+			"${#stderr_lines[@]}" >&2
+		return 1
+	fi
+}
+
+# The deploy layout: releases/41, releases/42, current -> releases/41.
+make_releases() {
+	mkdir -p releases/41 releases/42
+	command ln -s releases/41 current
+}
+
+# A tmpfs in the scratch directory, unmounted by teardown.
+mount_tmpfs() {
+	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
+	mkdir mnt
+	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
+	MNT=$PWD/mnt
+}
+
+need_strace() {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -o /dev/null -e trace=fsync true 2>/dev/null ||
+		skip "strace cannot trace here"
+}
+
+# traced STRACE_OPTIONS... -- APPLET ARGS: run the applet under strace.
+traced() {
+	local opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	local name=$1
+	shift
+	strace "${opts[@]}" "$LB_BIN/$name" "$@"
+}
+
+# --- kinds of link -----------------------------------------------------------
+
+@test "lnatomic: makes a hard link by default" {
+	skip_unless_applet lnatomic
+	echo data >t
+	run -0 --separate-stderr lb lnatomic t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ ! -L l ]
+	[ t -ef l ]
+	no_temps
+}
+
+@test "lnatomic: -s makes a symbolic link holding TARGET as written" {
+	skip_unless_applet lnatomic
+	run -0 --separate-stderr lb lnatomic -s no/such/target l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ -L l ]
+	[ "$(readlink l)" = no/such/target ]
+	no_temps
+}
+
+@test "lnatomic: --symbolic is -s" {
+	skip_unless_applet lnatomic
+	run -0 --separate-stderr lb lnatomic --symbolic t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink l)" = t ]
+}
+
+@test "lnatomic: -r makes the link text relative, across directories" {
+	skip_unless_applet lnatomic
+	mkdir -p a/b c/d
+	touch a/b/t
+	run -0 --separate-stderr lb lnatomic -s -r a/b/t c/d/l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink c/d/l)" = ../../a/b/t ]
+	[ c/d/l -ef a/b/t ]
+	no_temps
+}
+
+@test "lnatomic: --relative is -r" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch t
+	run -0 --separate-stderr lb lnatomic --symbolic --relative t d/l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink d/l)" = ../t ]
+}
+
+@test "lnatomic: -r without -s is a usage error" {
+	skip_unless_applet lnatomic
+	touch t
+	run -2 --separate-stderr lb lnatomic -r t l
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--relative needs --symbolic")"
+	[ ! -e l ]
+	[ ! -L l ]
+}
+
+# --- -v ------------------------------------------------------------------------
+
+@test "lnatomic: -v on a new name says it was nothing" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s -v releases/42 next
+	assert_output_is "'next' -> 'releases/42' (was nothing)"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v on a symlink says what it pointed to" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s -v releases/42 current
+	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: --verbose is -v" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s --verbose releases/42 current
+	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v on a file says it was a file" {
+	skip_unless_applet lnatomic
+	make_releases
+	touch f
+	run -0 --separate-stderr lb lnatomic -sv releases/42 f
+	assert_output_is "'f' -> 'releases/42' (was a file)"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v on a directory says it was a directory" {
+	skip_unless_applet lnatomic
+	make_releases
+	mkdir d
+	run -0 --separate-stderr lb lnatomic -sv --replace-dir releases/42 d
+	assert_output_is "'d' -> 'releases/42' (was a directory)"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v on a fifo says it was a special file" {
+	skip_unless_applet lnatomic
+	mkfifo p
+	run -0 --separate-stderr lb lnatomic -sv t p
+	assert_output_is "'p' -> 't' (was a special file)"
+	assert_stderr_is ""
+	[ "$(readlink p)" = t ]
+}
+
+@test "lnatomic: -v shows a hard link with =>" {
+	skip_unless_applet lnatomic
+	touch t f
+	run -0 --separate-stderr lb lnatomic -v t f
+	assert_output_is "'f' => 't' (was a file)"
+	assert_stderr_is ""
+	[ t -ef f ]
+}
+
+@test "lnatomic: -v on the requested symlink says unchanged" {
+	skip_unless_applet lnatomic
+	mkdir -p releases/42
+	command ln -s releases/42 current
+	run -0 --separate-stderr lb lnatomic -sv releases/42 current
+	assert_output_is "'current' unchanged: -> 'releases/42'"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v on the requested hard link says unchanged" {
+	skip_unless_applet lnatomic
+	touch t
+	command ln t l
+	run -0 --separate-stderr lb lnatomic -v t l
+	assert_output_is "'l' unchanged: => 't'"
+	assert_stderr_is ""
+}
+
+@test "lnatomic: -v with -r shows the relative text" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch t
+	run -0 --separate-stderr lb lnatomic -svr t d/l
+	assert_output_is "'d/l' -> '../t' (was nothing)"
+	assert_stderr_is ""
+}
+
+# --- what gets replaced ----------------------------------------------------------
+
+@test "lnatomic: replaces a file" {
+	skip_unless_applet lnatomic
+	echo new >t
+	echo old >l
+	run -0 --separate-stderr lb lnatomic t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ t -ef l ]
+	[ "$(cat l)" = new ]
+	no_temps
+}
+
+@test "lnatomic: replaces a symlink with a symlink" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+	no_temps
+}
+
+@test "lnatomic: replaces a symlink with a hard link" {
+	skip_unless_applet lnatomic
+	touch t
+	command ln -s elsewhere l
+	run -0 --separate-stderr lb lnatomic t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ ! -L l ]
+	[ t -ef l ]
+	no_temps
+}
+
+@test "lnatomic: replaces a symlink to a directory, never descending into it" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ -L current ]
+	[ "$(readlink current)" = releases/42 ]
+	[ -z "$(ls -A releases/41)" ]
+	[ -z "$(ls -A releases/42)" ]
+	no_temps
+}
+
+@test "lnatomic: a hard link replaces a symlink to a directory itself" {
+	skip_unless_applet lnatomic
+	make_releases
+	touch t
+	run -0 --separate-stderr lb lnatomic t current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ ! -L current ]
+	[ t -ef current ]
+	[ -z "$(ls -A releases/41)" ]
+	no_temps
+}
+
+@test "lnatomic: a trailing slash on LINK_NAME still names the symlink" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s releases/42 current/
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+	[ -z "$(ls -A releases/41)" ]
+	no_temps
+}
+
+@test "lnatomic: replaces a 255-byte name through a shortened temporary" {
+	skip_unless_applet lnatomic
+	name=$(printf 'n%.0s' {1..255})
+	command ln -s old "$name"
+	run -0 --separate-stderr lb lnatomic -s new "$name"
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink "$name")" = new ]
+	no_temps
+}
+
+# --- already the requested link -----------------------------------------------------
+
+@test "lnatomic: leaves the requested symlink alone" {
+	skip_unless_applet lnatomic
+	command ln -s releases/42 current
+	before=$(inode current)
+	run -0 --separate-stderr lb lnatomic -s releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(inode current)" = "$before" ]
+	no_temps
+}
+
+@test "lnatomic: leaves the requested hard link alone" {
+	skip_unless_applet lnatomic
+	touch t
+	command ln t l
+	run -0 --separate-stderr lb lnatomic t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ t -ef l ]
+	[ "$(stat -c %h t)" = 2 ]
+	no_temps
+}
+
+@test "lnatomic: --unchanged-status=N exits N when nothing changed" {
+	skip_unless_applet lnatomic
+	command ln -s releases/42 current
+	before=$(inode current)
+	run -7 --separate-stderr lb lnatomic -s --unchanged-status=7 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(inode current)" = "$before" ]
+}
+
+@test "lnatomic: --unchanged-status=125 is the largest accepted" {
+	skip_unless_applet lnatomic
+	command ln -s t l
+	run -125 --separate-stderr lb lnatomic -s --unchanged-status=125 t l
+	assert_output_is ""
+	assert_stderr_is ""
+}
+
+@test "lnatomic: --unchanged-status does not apply to a change" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s --unchanged-status=7 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+}
+
+@test "lnatomic: --unchanged-status above 125 is a usage error" {
+	skip_unless_applet lnatomic
+	command ln -s t l
+	run -2 --separate-stderr lb lnatomic -s --unchanged-status=126 t l
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--unchanged-status must be at most 125")"
+}
+
+@test "lnatomic: --unchanged-status that is not a number is a usage error" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -2 --separate-stderr lb lnatomic -s --unchanged-status=7x \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "invalid status: '7x'")"
+	[ "$(readlink current)" = releases/41 ]
+}
+
+@test "lnatomic: an empty --unchanged-status is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic -s --unchanged-status= t l
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "invalid status: ''")"
+	[ ! -L l ]
+}
+
+# --- --expect and --no-replace ----------------------------------------------------
+
+@test "lnatomic: --expect=OLD replaces a symlink that reads OLD" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s --expect=releases/41 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+	no_temps
+}
+
+@test "lnatomic: --expect=OLD leaves another symlink alone and exits 3" {
+	skip_unless_applet lnatomic
+	make_releases
+	before=$(inode current)
+	run -3 --separate-stderr lb lnatomic -s --expect=releases/40 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to 'releases/40'; not replaced"
+	[ "$(readlink current)" = releases/41 ]
+	[ "$(inode current)" = "$before" ]
+	no_temps
+}
+
+@test "lnatomic: --expect compares the link text, not where it leads" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -3 --separate-stderr lb lnatomic -s --expect=./releases/41 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to './releases/41'; not replaced"
+	[ "$(readlink current)" = releases/41 ]
+}
+
+@test "lnatomic: --expect on an absent LINK_NAME exits 3 and creates nothing" {
+	skip_unless_applet lnatomic
+	run -3 --separate-stderr lb lnatomic -s --expect=old new l
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old'; not replaced"
+	[ ! -e l ]
+	[ ! -L l ]
+	no_temps
+}
+
+@test "lnatomic: --expect on a file, with -s, exits 3" {
+	skip_unless_applet lnatomic
+	echo keep >l
+	run -3 --separate-stderr lb lnatomic -s --expect=old new l
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old'; not replaced"
+	[ "$(cat l)" = keep ]
+}
+
+@test "lnatomic: --expect=OLD for a hard link replaces the same file as OLD" {
+	skip_unless_applet lnatomic
+	echo old >old
+	echo new >new
+	command ln old l
+	run -0 --separate-stderr lb lnatomic --expect=old new l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ l -ef new ]
+	[ "$(stat -c %h old)" = 1 ]
+	no_temps
+}
+
+@test "lnatomic: --expect=OLD for a hard link leaves another file alone" {
+	skip_unless_applet lnatomic
+	echo old >old
+	echo new >new
+	echo other >l
+	before=$(inode l)
+	run -3 --separate-stderr lb lnatomic --expect=old new l
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'l' is not the same file as 'old'; not replaced"
+	[ "$(inode l)" = "$before" ]
+	[ "$(cat l)" = other ]
+	no_temps
+}
+
+@test "lnatomic: --no-replace creates an absent LINK_NAME" {
+	skip_unless_applet lnatomic
+	run -0 --separate-stderr lb lnatomic -s --no-replace t l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink l)" = t ]
+	no_temps
+}
+
+@test "lnatomic: --no-replace leaves an existing LINK_NAME and exits 3" {
+	skip_unless_applet lnatomic
+	make_releases
+	before=$(inode current)
+	run -3 --separate-stderr lb lnatomic -s --no-replace releases/42 current
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'current' exists; not replaced"
+	[ "$(readlink current)" = releases/41 ]
+	[ "$(inode current)" = "$before" ]
+	no_temps
+}
+
+@test "lnatomic: --no-replace for a hard link leaves an existing file" {
+	skip_unless_applet lnatomic
+	touch t
+	echo keep >l
+	run -3 --separate-stderr lb lnatomic --no-replace t l
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'l' exists; not replaced"
+	[ ! t -ef l ]
+	[ "$(cat l)" = keep ]
+}
+
+@test "lnatomic: --expect with --no-replace is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic -s --expect=a --no-replace t l
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--expect and --no-replace exclude each other")"
+	[ ! -L l ]
+}
+
+# --- real directories ------------------------------------------------------------
+
+@test "lnatomic: a real directory is not replaced without --replace-dir" {
+	skip_unless_applet lnatomic
+	mkdir -p conf/sub
+	echo x >conf/sub/f
+	run -1 --separate-stderr lb lnatomic -s new conf
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'conf' is a directory (use --replace-dir or --keep-dir)"
+	[ -d conf ]
+	[ ! -L conf ]
+	[ "$(cat conf/sub/f)" = x ]
+	[ "$(ls -A conf)" = sub ]
+	no_temps
+}
+
+@test "lnatomic: --replace-dir replaces a directory and removes its tree" {
+	skip_unless_applet lnatomic
+	mkdir -p w/new w/conf/a/b/c
+	echo x >w/conf/a/b/c/deep
+	echo y >w/conf/top
+	command ln -s nowhere w/conf/a/dangling
+	run -0 --separate-stderr lb lnatomic -s --replace-dir new w/conf
+	assert_output_is ""
+	assert_stderr_is ""
+	[ -L w/conf ]
+	[ "$(readlink w/conf)" = new ]
+	[ -z "$(ls -A w/new)" ]
+	[ "$(ls -A w)" = $'conf\nnew' ]
+	no_temps
+}
+
+@test "lnatomic: --replace-dir does not follow symlinks in the old tree" {
+	skip_unless_applet lnatomic
+	mkdir -p outside conf/sub
+	touch outside/keep
+	command ln -s ../outside conf/sub/rel
+	command ln -s "$PWD/outside" conf/abs
+	run -0 --separate-stderr lb lnatomic -s --replace-dir new conf
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink conf)" = new ]
+	[ -e outside/keep ]
+	no_temps
+}
+
+@test "lnatomic: --replace-dir replaces a directory with a hard link" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch d/f t
+	run -0 --separate-stderr lb lnatomic --replace-dir t d
+	assert_output_is ""
+	assert_stderr_is ""
+	[ t -ef d ]
+	[ -f d ]
+	no_temps
+}
+
+@test "lnatomic: --replace-dir refuses where no exchange is possible" {
+	skip_unless_applet lnatomic
+	need_strace
+	strace -f -o /dev/null -e inject=renameat2:error=EINVAL true \
+		2>/dev/null || skip "strace cannot inject faults here"
+	mkdir conf
+	touch conf/f
+	run -1 --separate-stderr traced -f -o /dev/null \
+		-e inject=renameat2:error=EINVAL -- lnatomic -s --replace-dir new conf
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: 'conf': cannot replace a directory atomically here: "
+	one_line
+	[ -d conf ]
+	[ ! -L conf ]
+	[ -e conf/f ]
+	no_temps
+}
+
+@test "lnatomic: --keep-dir=NAME keeps the old directory as NAME" {
+	skip_unless_applet lnatomic
+	mkdir -p new conf/sub
+	echo x >conf/sub/f
+	run -0 --separate-stderr lb lnatomic -s --keep-dir=conf.old new conf
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink conf)" = new ]
+	[ -d conf.old ]
+	[ ! -L conf.old ]
+	[ "$(cat conf.old/sub/f)" = x ]
+	no_temps
+}
+
+@test "lnatomic: --keep-dir onto an existing NAME says where the old directory is" {
+	skip_unless_applet lnatomic
+	mkdir new conf conf.old
+	echo c >conf/c
+	echo k >conf.old/k
+	# The link is in place, but a step failed: status 1, and the message
+	# tells where the old directory waits.
+	run -1 --separate-stderr lb lnatomic -s --keep-dir=conf.old new conf
+	assert_output_is ""
+	tmp=$(find . -maxdepth 1 -name '.conf.lnatomic.*' -printf '%f\n')
+	[ -n "$tmp" ]
+	[ "$(printf '%s\n' "$tmp" | wc -l)" = 1 ]
+	assert_stderr_starts "lnatomic: the old directory stays at './$tmp': cannot rename it to 'conf.old': "
+	one_line
+	[ "$(readlink conf)" = new ]
+	[ "$(cat "$tmp/c")" = c ]
+	[ "$(ls -A conf.old)" = k ]
+}
+
+@test "lnatomic: --replace-dir with --keep-dir is a usage error" {
+	skip_unless_applet lnatomic
+	mkdir conf
+	run -2 --separate-stderr lb lnatomic -s --replace-dir --keep-dir=old \
+		new conf
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--replace-dir and --keep-dir exclude each other")"
+	[ -d conf ]
+	[ ! -L conf ]
+}
+
+@test "lnatomic: --no-replace leaves a real directory and exits 3" {
+	skip_unless_applet lnatomic
+	mkdir conf
+	run -3 --separate-stderr lb lnatomic -s --no-replace --replace-dir \
+		new conf
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'conf' exists; not replaced"
+	[ -d conf ]
+	[ ! -L conf ]
+}
+
+# --- --sync --------------------------------------------------------------------
+
+@test "lnatomic: --sync makes the link" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s --sync releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+	no_temps
+}
+
+@test "lnatomic: --sync fsyncs the directory holding LINK_NAME" {
+	skip_unless_applet lnatomic
+	need_strace
+	mkdir d
+	trace=$BATS_TEST_TMPDIR/fsync.trace
+	run -0 --separate-stderr traced -f -y -qq -o "$trace" -e trace=fsync \
+		-- lnatomic -s --sync t d/l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink d/l)" = t ]
+	grep -F "<$(pwd -P)/d>)" "$trace" | grep -E "\) += 0$"
+}
+
+@test "lnatomic: without --sync nothing is fsynced" {
+	skip_unless_applet lnatomic
+	need_strace
+	trace=$BATS_TEST_TMPDIR/fsync.trace
+	run -0 --separate-stderr traced -f -qq -o "$trace" -e trace=fsync \
+		-- lnatomic -s t l
+	assert_output_is ""
+	assert_stderr_is ""
+	run -1 grep -c fsync "$trace"
+}
+
+@test "lnatomic: --sync reports a failed fsync and exits 1" {
+	skip_unless_applet lnatomic
+	need_strace
+	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
+		skip "strace cannot inject faults here"
+	run -1 --separate-stderr traced -f -o /dev/null \
+		-e inject=fsync:error=EIO -- lnatomic -s --sync t l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot sync the directory of 'l': "
+	one_line
+	no_temps
+}
+
+# --- failures -----------------------------------------------------------------
+
+@test "lnatomic: a missing TARGET of a hard link fails" {
+	skip_unless_applet lnatomic
+	echo keep >l
+	run -1 --separate-stderr lb lnatomic nosuch l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: 'nosuch': "
+	one_line
+	[ "$(cat l)" = keep ]
+	no_temps
+}
+
+@test "lnatomic: a hard link to a directory fails" {
+	skip_unless_applet lnatomic
+	mkdir d
+	run -1 --separate-stderr lb lnatomic d l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot make 'l' a link to 'd': "
+	one_line
+	[ ! -e l ]
+	no_temps
+}
+
+@test "lnatomic: a missing directory of LINK_NAME fails" {
+	skip_unless_applet lnatomic
+	run -1 --separate-stderr lb lnatomic -s t nodir/l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: 'nodir': "
+	one_line
+	[ ! -e nodir ]
+}
+
+@test "lnatomic: no operand is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "missing operand")"
+}
+
+@test "lnatomic: one operand is a usage error" {
+	skip_unless_applet lnatomic
+	mkdir w
+	run -2 --separate-stderr lb lnatomic -s w
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "missing operand")"
+	[ -z "$(ls -A w)" ]
+}
+
+@test "lnatomic: a third operand is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic -s a b c
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "extra operand 'c'")"
+	[ ! -L b ]
+	[ ! -L c ]
+}
+
+@test "lnatomic: an unknown option is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic --bogus a b
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "unrecognized option '--bogus'")"
+}
+
+# --- --cleanup ----------------------------------------------------------------
+
+@test "lnatomic: --cleanup removes temporary symlinks and files" {
+	skip_unless_applet lnatomic
+	mkdir d
+	command ln -s releases/42 d/.current.lnatomic.AbC123
+	touch d/.f.lnatomic.zzzzzz d/.'with space'.lnatomic.Q1w2E3 d/keep
+	run -0 --separate-stderr lb lnatomic --cleanup d
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(ls -A d)" = keep ]
+}
+
+@test "lnatomic: --cleanup leaves look-alikes and other dot files" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch d/.a.lnatomic.abc d/.b.lnatomic.abcdefg d/.c.lnatomic.ab-def \
+		d/.e.safeswap.AbC123 d/e.lnatomic.AbC123 d/.lnatomic.AbC123 \
+		d/.other
+	want=$(ls -A d)
+	run -0 --separate-stderr lb lnatomic --cleanup d
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(ls -A d)" = "$want" ]
+}
+
+@test "lnatomic: --cleanup reports a temporary directory and leaves it" {
+	skip_unless_applet lnatomic
+	mkdir -p d/.conf.lnatomic.QWERTY
+	touch d/.conf.lnatomic.QWERTY/f
+	run -1 --separate-stderr lb lnatomic --cleanup d
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'd/.conf.lnatomic.QWERTY' is a directory: left alone"
+	[ -e d/.conf.lnatomic.QWERTY/f ]
+}
+
+@test "lnatomic: --cleanup -v names what it removed" {
+	skip_unless_applet lnatomic
+	mkdir d
+	command ln -s t d/.l.lnatomic.AbC123
+	run -0 --separate-stderr lb lnatomic -v --cleanup d
+	assert_output_is "removed 'd/.l.lnatomic.AbC123'"
+	assert_stderr_is ""
+	[ -z "$(ls -A d)" ]
+}
+
+@test "lnatomic: --cleanup goes on past an unreadable directory" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch d/.f.lnatomic.zzzzzz
+	run -1 --separate-stderr lb lnatomic --cleanup nosuch d
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot read directory 'nosuch': "
+	one_line
+	[ -z "$(ls -A d)" ]
+}
+
+@test "lnatomic: --cleanup reports a temporary it cannot remove, once" {
+	skip_unless_applet lnatomic
+	need_strace
+	strace -f -o /dev/null -e inject=unlinkat:error=EPERM true \
+		2>/dev/null || skip "strace cannot inject faults here"
+	mkdir d
+	touch d/.f.lnatomic.zzzzzz
+	run -1 --separate-stderr traced -f -o /dev/null \
+		-e inject=unlinkat:error=EPERM -- lnatomic --cleanup d
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot remove 'd/.f.lnatomic.zzzzzz': "
+	one_line
+	[ -e d/.f.lnatomic.zzzzzz ]
+}
+
+@test "lnatomic: --cleanup needs a DIRECTORY" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic --cleanup
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "missing operand")"
+}
+
+@test "lnatomic: --cleanup with options other than -v is a usage error" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch d/.f.lnatomic.zzzzzz
+	for o in -s -r --sync --expect=x --no-replace --replace-dir \
+		--keep-dir=x; do
+		run -2 --separate-stderr lb lnatomic --cleanup "$o" d
+		assert_output_is ""
+		assert_stderr_is "$(usage_error "--cleanup takes only -v")"
+	done
+	[ -e d/.f.lnatomic.zzzzzz ]
+}
+
+@test "lnatomic: --cleanup with --unchanged-status is a usage error" {
+	skip_unless_applet lnatomic
+	mkdir d
+	touch d/.f.lnatomic.zzzzzz
+	run -2 --separate-stderr lb lnatomic --cleanup --unchanged-status=5 d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--cleanup takes only -v")"
+	[ -e d/.f.lnatomic.zzzzzz ]
+}
+
+# --- awkward names ---------------------------------------------------------------
+
+@test "lnatomic: names with spaces" {
+	skip_unless_applet lnatomic
+	mkdir 'my dir'
+	command ln -s 'old target' 'my dir/the link'
+	run -0 --separate-stderr lb lnatomic -sv 'new target' 'my dir/the link'
+	assert_output_is "'my dir/the link' -> 'new target' (was 'old target')"
+	assert_stderr_is ""
+	[ "$(readlink 'my dir/the link')" = 'new target' ]
+	no_temps
+}
+
+@test "lnatomic: names with a newline" {
+	skip_unless_applet lnatomic
+	command ln -s old $'l\nx'
+	run -0 --separate-stderr lb lnatomic -sv $'t\ny' $'l\nx'
+	assert_output_is "'l'\$'\\n''x' -> 't'\$'\\n''y' (was 'old')"
+	assert_stderr_is ""
+	[ "$(readlink $'l\nx')" = $'t\ny' ]
+	no_temps
+}
+
+@test "lnatomic: names with a newline in a message" {
+	skip_unless_applet lnatomic
+	run -1 --separate-stderr lb lnatomic $'no\nne' l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: 'no'\$'\\n''ne': "
+	one_line
+}
+
+@test "lnatomic: names with a leading '-' after --" {
+	skip_unless_applet lnatomic
+	command ln -s -- old -l
+	run -0 --separate-stderr lb lnatomic -sv -- -t -l
+	assert_output_is "'-l' -> '-t' (was 'old')"
+	assert_stderr_is ""
+	[ "$(readlink -- -l)" = -t ]
+	no_temps
+}
+
+# --- on a tmpfs -----------------------------------------------------------------
+
+@test "lnatomic: on a tmpfs, replaces a symlink" {
+	skip_unless_applet lnatomic
+	mount_tmpfs
+	mkdir -p mnt/releases/41 mnt/releases/42
+	command ln -s releases/41 mnt/current
+	run -0 --separate-stderr lb lnatomic -sv releases/42 mnt/current
+	assert_output_is "'mnt/current' -> 'releases/42' (was 'releases/41')"
+	assert_stderr_is ""
+	[ "$(readlink mnt/current)" = releases/42 ]
+	no_temps mnt
+}
+
+@test "lnatomic: on a tmpfs, replaces a file with a hard link" {
+	skip_unless_applet lnatomic
+	mount_tmpfs
+	echo new >mnt/t
+	echo old >mnt/l
+	run -0 --separate-stderr lb lnatomic mnt/t mnt/l
+	assert_output_is ""
+	assert_stderr_is ""
+	[ mnt/t -ef mnt/l ]
+	no_temps mnt
+}
+
+@test "lnatomic: on a tmpfs, --replace-dir replaces a directory" {
+	skip_unless_applet lnatomic
+	mount_tmpfs
+	mkdir -p mnt/new mnt/conf/sub
+	touch mnt/conf/sub/f
+	run -0 --separate-stderr lb lnatomic -s --replace-dir new mnt/conf
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink mnt/conf)" = new ]
+	[ "$(ls -A mnt)" = $'conf\nnew' ]
+	no_temps mnt
+}
+
+@test "lnatomic: a hard link to another filesystem fails" {
+	skip_unless_applet lnatomic
+	mount_tmpfs
+	touch t
+	run -1 --separate-stderr lb lnatomic t mnt/l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot make 'mnt/l' a link to 't': "
+	one_line
+	[ -z "$(ls -A mnt)" ]
+}
+
+# --- --help, --version ---------------------------------------------------------
+
+@test "lnatomic: --help prints the usage with every option" {
+	skip_unless_applet lnatomic
+	run -0 --separate-stderr lb lnatomic --help
+	assert_stderr_is ""
+	[ "${lines[0]}" = "Usage: lnatomic [OPTION]... TARGET LINK_NAME" ]
+	for o in --symbolic --relative --verbose --sync --expect=OLD \
+		--no-replace --replace-dir --keep-dir=NAME \
+		--unchanged-status=N --cleanup --help --version; do
+		[[ $output == *"$o"* ]] || { echo "no $o" >&2; false; }
+	done
+}
+
+@test "lnatomic: --version prints the name and the version" {
+	skip_unless_applet lnatomic
+	v=$(lb linkbox --version)
+	run -0 --separate-stderr lb lnatomic --version
+	assert_output_is "lnatomic (linkbox) ${v#linkbox }"
+	assert_stderr_is ""
+}
