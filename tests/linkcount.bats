@@ -28,7 +28,7 @@ usage_error() {
 		"Try 'linkcount --help' for more information."
 }
 
-# --- output ---------------------------------------------------------------
+# --- output ----------------------------------------------------------------
 
 @test "linkcount: prints count and name, tab-separated" {
 	skip_unless_applet linkcount
@@ -102,7 +102,7 @@ usage_error() {
 	assert_stderr_starts "linkcount: 's': "
 }
 
-# --- filters --------------------------------------------------------------
+# --- filters ---------------------------------------------------------------
 
 @test "linkcount: -c keeps only exact counts" {
 	skip_unless_applet linkcount
@@ -209,7 +209,7 @@ usage_error() {
 	assert_stderr_is ""
 }
 
-# --- usage errors -----------------------------------------------------------
+# --- usage errors ----------------------------------------------------------
 
 @test "linkcount: -c with -m is a usage error" {
 	skip_unless_applet linkcount
@@ -388,7 +388,7 @@ usage_error() {
 	assert_stderr_is "$(usage_error "option '--null' doesn't allow an argument")"
 }
 
-# --- -0 ---------------------------------------------------------------------
+# --- -0 --------------------------------------------------------------------
 
 @test "linkcount: -0 ends each record with NUL" {
 	skip_unless_applet linkcount
@@ -550,7 +550,7 @@ usage_error() {
 	assert_stderr_starts "linkcount: '': "
 }
 
-# --- output errors --------------------------------------------------------
+# --- output errors ---------------------------------------------------------
 
 @test "linkcount: output to a full device is a write error" {
 	skip_unless_applet linkcount
@@ -559,4 +559,435 @@ usage_error() {
 	run -1 --separate-stderr to_full lb linkcount f
 	assert_output_is ""
 	assert_stderr_starts "linkcount: write error: "
+}
+
+# --- -r: every non-directory under the trees -------------------------------
+
+# assert_lines_are LINE...: $output holds exactly these lines, in any order
+# (a walk follows the filesystem's readdir order).
+assert_lines_are() {
+	local got want
+	got=$(printf '%s\n' "$output" | LC_ALL=C sort)
+	want=$(printf '%s\n' "$@" | LC_ALL=C sort)
+	if [ "$got" != "$want" ]; then
+		printf 'expected (sorted): [%s]\nactual (sorted):   [%s]\n' \
+			"$want" "$got" >&2
+		return 1
+	fi
+}
+
+# A tree t and a directory o beside it:
+#   t/big, t/sub/big2, t/sub/deep/big3   one file, 3 names, all in t
+#   t/kept, o/kept2                      one file, 2 names, one outside t
+#   t/one, t/sub/two, t/sub/deep/three   single files of varied sizes
+#   t/sub/link -> ../one                 a symlink
+#   t/sub/dirlink -> ../../o             a symlink to a directory (not in
+#                                        make_summary_tree: its blocks vary)
+make_summary_tree() {
+	mkdir -p t/sub/deep o
+	head -c 10000 /dev/zero >t/big
+	command ln t/big t/sub/big2
+	command ln t/big t/sub/deep/big3
+	head -c 5000 /dev/zero >t/kept
+	command ln t/kept o/kept2
+	head -c 100 /dev/zero >t/one
+	touch t/sub/two
+	head -c 20000 /dev/zero >t/sub/deep/three
+	command ln -s ../one t/sub/link
+}
+
+make_tree() {
+	make_summary_tree
+	command ln -s ../../o t/sub/dirlink
+	touch o/single
+}
+
+# bytes FILE...: the disk space of the FILEs, st_blocks * 512, summed.
+bytes() {
+	local n=0 f
+	for f; do
+		n=$((n + $(stat -c %b -- "$f")))
+	done
+	echo $((n * 512))
+}
+
+# summary FILES MULTI INSIDE OUTSIDE FREED KEPT: what --summary prints.
+summary() {
+	printf '%s\n' "files: $1" "files with several names: $2" \
+		"names inside: $3" "names outside: $4" \
+		"bytes freed by deleting: $5" "bytes kept by names outside: $6"
+}
+
+@test "linkcount: -r lists every non-directory under the trees" {
+	skip_unless_applet linkcount
+	make_tree
+	run -0 --separate-stderr lb linkcount -r t o
+	assert_lines_are $'3\tt/big' $'3\tt/sub/big2' $'3\tt/sub/deep/big3' \
+		$'2\tt/kept' $'2\to/kept2' $'1\tt/one' $'1\tt/sub/two' \
+		$'1\tt/sub/deep/three' $'1\tt/sub/link' $'1\tt/sub/dirlink' \
+		$'1\to/single'
+	assert_stderr_is ""
+}
+
+@test "linkcount: --recursive is -r" {
+	skip_unless_applet linkcount
+	mkdir d
+	touch d/f
+	command ln d/f d/g
+	run -0 --separate-stderr lb linkcount --recursive d
+	assert_lines_are $'2\td/f' $'2\td/g'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r lists no directories" {
+	skip_unless_applet linkcount
+	mkdir -p d/a/b d/c
+	run -0 --separate-stderr lb linkcount -r d
+	assert_output_is ""
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r prints a file operand itself" {
+	skip_unless_applet linkcount
+	touch f
+	command ln f g
+	run -0 --separate-stderr lb linkcount -r f
+	assert_output_is $'2\tf'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r prints paths from the operand as written" {
+	skip_unless_applet linkcount
+	mkdir -p d/sub
+	touch d/sub/f
+	run -0 --separate-stderr lb linkcount -r ./d/
+	assert_output_is $'1\t./d/sub/f'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -c keeps exact counts" {
+	skip_unless_applet linkcount
+	make_tree
+	run -0 --separate-stderr lb linkcount -r -c 2 t o
+	assert_lines_are $'2\tt/kept' $'2\to/kept2'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -m keeps counts at least N" {
+	skip_unless_applet linkcount
+	make_tree
+	run -0 --separate-stderr lb linkcount -r -m 2 t
+	assert_lines_are $'3\tt/big' $'3\tt/sub/big2' $'3\tt/sub/deep/big3' \
+		$'2\tt/kept'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -M keeps counts at most N" {
+	skip_unless_applet linkcount
+	make_tree
+	run -0 --separate-stderr lb linkcount -r -M 1 t
+	assert_lines_are $'1\tt/one' $'1\tt/sub/two' $'1\tt/sub/deep/three' \
+		$'1\tt/sub/link' $'1\tt/sub/dirlink'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -m with -M keeps a range" {
+	skip_unless_applet linkcount
+	make_tree
+	run -0 --separate-stderr lb linkcount -r -m 2 -M 2 t o
+	assert_lines_are $'2\tt/kept' $'2\to/kept2'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -0 ends each record with NUL" {
+	skip_unless_applet linkcount
+	mkdir d
+	touch $'d/a\nb'
+	command ln $'d/a\nb' d/c
+	run -0 --separate-stderr to_file out lb linkcount -r -0 d
+	assert_output_is ""
+	assert_stderr_is ""
+	printf '2\td/a\nb\0' >want1
+	printf '2\td/c\0' >want2
+	cat want1 want2 >want
+	cat want2 want1 >want.other
+	cmp -s out want || cmp out want.other
+}
+
+@test "linkcount: -r prints a non-UTF-8 name raw" {
+	skip_unless_applet linkcount
+	export LC_ALL=C.UTF-8
+	mkdir d
+	touch $'d/\xff'
+	run -0 --separate-stderr lb linkcount -r d
+	assert_output_is $'1\td/\xff'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r counts symlinks themselves and never follows them" {
+	skip_unless_applet linkcount
+	mkdir d e
+	touch e/f
+	command ln e/f e/g
+	command ln -s ../e d/dirlink
+	command ln -s ../e/f d/filelink
+	run -0 --separate-stderr lb linkcount -r d
+	assert_lines_are $'1\td/dirlink' $'1\td/filelink'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r does not follow a symlink operand to a directory" {
+	skip_unless_applet linkcount
+	mkdir e
+	touch e/f
+	command ln -s e link
+	run -0 --separate-stderr lb linkcount -r link
+	assert_output_is $'1\tlink'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -L counts the files symlinks point to" {
+	skip_unless_applet linkcount
+	mkdir d e
+	touch e/f
+	command ln e/f e/g
+	command ln e/f e/h
+	command ln -s ../e/f d/filelink
+	touch d/plain
+	run -0 --separate-stderr lb linkcount -r -L d
+	assert_lines_are $'3\td/filelink' $'1\td/plain'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -L does not walk into symlinked directories" {
+	skip_unless_applet linkcount
+	mkdir d e
+	touch e/f
+	command ln -s ../e d/dirlink
+	run -0 --separate-stderr lb linkcount -r -L d
+	assert_output_is "$(stat -L -c %h d/dirlink)"$'\td/dirlink'
+	assert_stderr_is ""
+}
+
+@test "linkcount: -r -L reports a dangling symlink and goes on, exit 1" {
+	skip_unless_applet linkcount
+	mkdir d
+	command ln -s nowhere d/dangling
+	touch d/f
+	run -1 --separate-stderr lb linkcount -r -L d
+	assert_output_is $'1\td/f'
+	assert_stderr_starts "linkcount: 'd/dangling': "
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "linkcount: -r with a missing PATH among good ones, exit 1" {
+	skip_unless_applet linkcount
+	mkdir d e
+	touch d/f e/g
+	run -1 --separate-stderr lb linkcount -r d missing e
+	assert_lines_are $'1\td/f' $'1\te/g'
+	assert_stderr_starts "linkcount: 'missing': "
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "linkcount: -r output to a full device is a write error" {
+	skip_unless_applet linkcount
+	[ -c /dev/full ] || skip "no /dev/full"
+	mkdir d
+	touch d/f
+	run -1 --separate-stderr to_full lb linkcount -r d
+	assert_output_is ""
+	assert_stderr_starts "linkcount: write error: "
+}
+
+# --- --summary -------------------------------------------------------------
+
+@test "linkcount: --summary tells what deleting a tree would free" {
+	skip_unless_applet linkcount
+	make_summary_tree
+	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
+		t/sub/deep/three t/sub/link)
+	run -0 --separate-stderr lb linkcount -r --summary t
+	assert_output_is "$(summary 6 2 8 1 "$freed" "$(bytes t/kept)")"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary counts names in any of the PATHs as inside" {
+	skip_unless_applet linkcount
+	make_summary_tree
+	freed=$(bytes t t/sub t/sub/deep o t/big t/kept t/one t/sub/two \
+		t/sub/deep/three t/sub/link)
+	run -0 --separate-stderr lb linkcount -r --summary t o
+	assert_output_is "$(summary 6 2 9 0 "$freed" 0)"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary counts each inode once when PATHs overlap" {
+	skip_unless_applet linkcount
+	make_summary_tree
+	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
+		t/sub/deep/three t/sub/link)
+	run -0 --separate-stderr lb linkcount -r --summary t t/sub
+	assert_output_is "$(summary 6 2 8 1 "$freed" "$(bytes t/kept)")"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary of an empty directory frees its own blocks" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -0 --separate-stderr lb linkcount -r --summary d
+	assert_output_is "$(summary 0 0 0 0 "$(bytes d)" 0)"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary of a file kept by another name frees nothing" {
+	skip_unless_applet linkcount
+	head -c 5000 /dev/zero >f
+	command ln f g
+	run -0 --separate-stderr lb linkcount -r --summary f
+	assert_output_is "$(summary 1 1 1 1 0 "$(bytes f)")"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary with a missing PATH sums the others, exit 1" {
+	skip_unless_applet linkcount
+	mkdir d
+	head -c 100 /dev/zero >d/f
+	run -1 --separate-stderr lb linkcount -r --summary d missing
+	assert_output_is "$(summary 1 0 1 0 "$(bytes d d/f)" 0)"
+	assert_stderr_starts "linkcount: 'missing': "
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "linkcount: --summary without -r is a usage error" {
+	skip_unless_applet linkcount
+	touch f
+	run -2 --separate-stderr lb linkcount --summary f
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+@test "linkcount: --summary with -c is a usage error" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r --summary -c 1 d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+@test "linkcount: --summary with -m is a usage error" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r --summary -m 2 d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+@test "linkcount: --summary with -M is a usage error" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r -M 2 --summary d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+@test "linkcount: --summary with -L is a usage error" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r -L --summary d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+@test "linkcount: --summary with -0 is a usage error" {
+	skip_unless_applet linkcount
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r -0 --summary d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--summary goes with -r alone')"
+}
+
+# --- against find(1) on generated trees ------------------------------------
+
+# gen_tree SEED DIR: a random tree of about 2000 entries in DIR, with hard
+# links across directories: tests/bench/mktree when it and a compiler are
+# there, else a seeded bash loop.
+gen_tree() {
+	local mktree=$BATS_TEST_DIRNAME/bench/mktree
+	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
+		"$mktree" -q "$1" 2000 "$2"
+		return
+	fi
+	local i d
+	local -a dirs files
+	RANDOM=$1
+	mkdir "$2"
+	dirs=("$2")
+	files=()
+	for ((i = 0; i < 2000; i++)); do
+		d=${dirs[RANDOM % ${#dirs[@]}]}
+		case $((RANDOM % 12)) in
+		0 | 1)
+			mkdir "$d/d$i"
+			dirs+=("$d/d$i")
+			;;
+		2 | 3)
+			[ "${#files[@]}" -eq 0 ] ||
+				command ln "${files[RANDOM % ${#files[@]}]}" "$d/h$i"
+			;;
+		4)
+			command ln -s "x$i" "$d/l$i"
+			;;
+		*)
+			head -c $((RANDOM % 9000)) /dev/zero >"$d/f$i"
+			files+=("$d/f$i")
+			;;
+		esac
+	done
+}
+
+@test "linkcount: -r lists what find lists on generated trees" {
+	skip_unless_applet linkcount
+	for seed in 2 8; do
+		gen_tree "$seed" "T$seed"
+		find "T$seed" ! -type d -printf '%n\t%p\n' | LC_ALL=C sort >want
+		lb linkcount -r "T$seed" | LC_ALL=C sort >got
+		cmp got want
+	done
+}
+
+@test "linkcount: --summary adds up what find sees on generated trees" {
+	skip_unless_applet linkcount
+	for seed in 4 13; do
+		gen_tree "$seed" "T$seed"
+		# Give some files names outside the tree.
+		mkdir "out$seed"
+		find "T$seed" -type f | head -n 30 | while IFS= read -r f; do
+			command ln "$f" "out$seed/${f//\//_}"
+		done
+		want=$(find "T$seed" -printf '%y %D:%i %n %b\n' | awk '
+			$1 == "d" { freed += $4 * 512; next }
+			{ inside++ }
+			$3 == 1 { files++; freed += $4 * 512; next }
+			!($2 in seen) { files++; multi++; n[$2] = $3; b[$2] = $4 }
+			{ seen[$2]++ }
+			END {
+				for (k in seen)
+					if (seen[k] >= n[k])
+						freed += b[k] * 512
+					else {
+						kept += b[k] * 512
+						out += n[k] - seen[k]
+					}
+				printf "files: %d\nfiles with several names: %d\n",
+					files, multi
+				printf "names inside: %d\nnames outside: %d\n",
+					inside, out
+				printf "bytes freed by deleting: %d\n", freed
+				printf "bytes kept by names outside: %d\n", kept
+			}')
+		run -0 --separate-stderr lb linkcount -r --summary "T$seed"
+		assert_output_is "$want"
+		assert_stderr_is ""
+	done
 }
