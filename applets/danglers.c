@@ -91,42 +91,79 @@ dangles(int fd, const char *name, const char *path, size_t dirlen,
 	return true;
 }
 
-/* Remove NAME (in FD), the dangling symlink with inode INO and TEXT, only
- * if it still is exactly that: move it aside first, check, then unlink,
- * or put it back. */
+/* Put the link moved aside as TMP back as NAME, never over something
+ * that took the name meanwhile. */
+static bool
+put_back(int fd, const char *tmp, const char *name)
+{
+	if (atomic_rename_new(fd, tmp, fd, name) == 0)
+		return true;
+	if (errno != EINVAL || linkat(fd, tmp, fd, name, 0) == -1)
+		return false;
+	unlinkat(fd, tmp, 0);
+	return true;
+}
+
+/* Remove NAME (in FD), the dangling symlink reading TEXT, only if it
+ * still is exactly that: move it aside first, check it there (the same
+ * inode, text and cause), then unlink it, or put it back. */
 static void
 remove_link(int fd, const char *name, const char *path, size_t dirlen,
-    ino_t ino, const char *text, enum cause why)
+    const char *text, enum cause why)
 {
-	char tmp[NAME_MAX + 1], now[PATH_MAX];
-	struct stat st;
+	char tmp[NAME_MAX + 1], now[PATH_MAX], *dir = NULL;
+	struct stat st, was;
 	enum cause again;
+	bool same;
 	ssize_t n;
 
+	/* A PATH operand that is itself the link: work from its directory,
+	 * where the link's text means what it meant. */
+	if (strchr(name, '/')) {
+		dir = path_dir(name);
+		name = path_base(name);
+		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd == -1) {
+			msg_warnsys("%s", quote(dir));
+			free(dir);
+			return;
+		}
+	}
+	if (fstatat(fd, name, &was, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISLNK(was.st_mode)) {
+		msg_warn("%s changed before it could be removed; left alone",
+		    quote(path));
+		goto out;
+	}
 	if (atomic_aside(fd, name, "danglers", tmp) == -1) {
 		msg_warnsys("cannot move %s aside to remove it", quote(path));
-		return;
+		goto out;
 	}
 	n = readlinkat(fd, tmp, now, sizeof(now) - 1);
 	if (n >= 0)
 		now[n] = '\0';
-	if (fstatat(fd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode) && st.st_ino == ino && n >= 0 &&
+	same = fstatat(fd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode) && st.st_ino == was.st_ino && n >= 0 &&
 	    !strcmp(now, text) && dangles(fd, tmp, path, dirlen, now, &again) &&
-	    again == why) {
-		if (unlinkat(fd, tmp, 0) == -1)
-			msg_warnsys("cannot remove %s", quote(path));
-		else if (opt.verbose)
+	    again == why;
+	if (same && unlinkat(fd, tmp, 0) == 0) {
+		if (opt.verbose)
 			out("removed %s\n", quote(path));
-		return;
+		goto out;
 	}
-	if (atomic_rename_new(fd, tmp, fd, name) == -1 &&
-	    (errno != EINVAL || renameat(fd, tmp, fd, name) == -1))
-		msg_warnsys("%s changed while being removed; it is now %s",
+	if (same)
+		msg_warnsys("cannot remove %s", quote(path));
+	if (!put_back(fd, tmp, name))
+		msg_warnsys("%s could not be put back; it is now %s",
 		    quote(path), quote(tmp));
-	else
+	else if (!same)
 		msg_warn("%s changed while being removed; left alone",
 		    quote(path));
+out:
+	if (dir) {
+		close(fd);
+		free(dir);
+	}
 }
 
 static void
@@ -178,8 +215,7 @@ visit(struct walk *e, void *arg)
 	if (opt.dry_run)
 		out("would remove %s\n", quote(e->path));
 	else
-		remove_link(e->fd, e->name, e->path, dirlen, e->ino, text,
-		    why);
+		remove_link(e->fd, e->name, e->path, dirlen, text, why);
 	return WALK_NEXT;
 }
 
@@ -188,7 +224,8 @@ static bool
 place_below_root(const char *path)
 {
 	static char *croot;
-	char *cpath = path_canon(path);
+	char *cpath = path_canon_entry(path);
+	struct stat st;
 	size_t len;
 
 	if (!croot)
@@ -203,6 +240,11 @@ place_below_root(const char *path)
 	}
 	opt.inside = xformat("%s", cpath + (len > 1 ? len : 0));
 	opt.pathlen = strlen(path);
+	/* A link given as PATH: its text is read from its directory. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		*strrchr(opt.inside, '/') = '\0';
+		opt.pathlen = 0;
+	}
 	free(cpath);
 	return true;
 }
@@ -249,6 +291,8 @@ danglers_main(int argc, char **argv)
 		dot[0] = (char *)opt.root;
 	}
 	paths = optind < argc ? argv + optind : dot;
+	paths[path_outermost(paths, optind < argc ? argc - optind : 1,
+	    opt.flags & WALK_XDEV)] = NULL;
 	for (; *paths; paths++) {
 		if (opt.root && !place_below_root(*paths))
 			continue;

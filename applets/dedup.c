@@ -62,29 +62,29 @@ enum {
 };
 enum keep { KEEP_LINKS, KEEP_OLDEST, KEEP_NEWEST, KEEP_FIRST };
 
+#define NONE ((unsigned)-1)
 #define BLOCK 4096
 #define CHUNK 65536
 #define BATCH 64
 
-struct file {			/* one inode */
+struct file {			/* one inode; kept small: there are many */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	unsigned long long hash;	/* of the first and last blocks */
 	uid_t uid;
 	gid_t gid;
 	mode_t mode;
-	unsigned long nlink;	/* st_nlink when walked */
-	unsigned long names;	/* names found inside the PATHs */
-	size_t name;		/* its first name in names[] */
-	unsigned long long blocks;
-	unsigned long long hash;	/* of the first and last blocks */
-	unsigned char *edge;	/* those blocks, while its group is sorted */
-	bool gone;		/* changed or unreadable: left alone */
+	unsigned nlink;		/* st_nlink when walked, then as relinked */
+	unsigned names;		/* names found inside the PATHs */
+	unsigned name;		/* its first name in names[] */
+	unsigned blocks;	/* st_blocks, in 512-byte units */
+	bool gone;		/* unreadable: left alone */
 };
 
 struct name {
-	size_t next;		/* the next name of the same file, or -1 */
+	unsigned next;		/* the next name of the same file, or -1 */
 	size_t path;		/* offset in the path arena */
 };
 
@@ -189,7 +189,7 @@ add_name(struct file *f, size_t fi, const char *path)
 	}
 	memcpy(arena + arena_len, path, len);
 	names[nnames].path = arena_len;
-	names[nnames].next = f->names ? f->name : (size_t)-1;
+	names[nnames].next = f->names ? f->name : NONE;
 	f->name = nnames++;
 	f->names++;
 	arena_len += len;
@@ -240,7 +240,7 @@ visit(struct walk *e, void *arg)
 	f->gid = st.st_gid;
 	f->mode = st.st_mode;
 	f->nlink = st.st_nlink;
-	f->blocks = st.st_blocks * 512ULL;
+	f->blocks = st.st_blocks;
 	add_name(f, nfiles, e->path);
 	nfiles++;
 	return WALK_NEXT;
@@ -265,35 +265,26 @@ by_key(const void *pa, const void *pb)
 		CMP(a->mtime.tv_sec, b->mtime.tv_sec);
 		CMP(a->mtime.tv_nsec, b->mtime.tv_nsec);
 	}
+#undef CMP
 	return 0;
 }
 
-static size_t
-edge_len(off_t size)
-{
-	return size <= 2 * BLOCK ? (size_t)size : 2 * BLOCK;
-}
-
-/* Same edge blocks, by hash first (or not at all, when testing that a
- * hash collision changes nothing), then byte for byte. */
+/* By the hash of the first and last blocks (all equal when testing that
+ * a collision changes nothing); the bytes are compared later. */
 static int
-by_edges(const void *pa, const void *pb)
+by_hash(const void *pa, const void *pb)
 {
 	const struct file *a = *(struct file *const *)pa;
 	const struct file *b = *(struct file *const *)pb;
 
-	if (!a->edge || !b->edge)
-		return (a->edge == NULL) - (b->edge == NULL);
-	CMP(a->hash, b->hash);
-	return memcmp(a->edge, b->edge, edge_len(a->size));
-#undef CMP
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
 }
 
-/* Open F by its first name, checking it still is the inode walked. */
+/* Open F by its first name.  Whether it still is the inode walked, in
+ * the state walked, is checked where it matters: at the replacement. */
 static int
 open_file(struct file *f)
 {
-	struct stat st;
 	int fd = open(path_of(f->name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NOCTTY | O_NONBLOCK);
 
@@ -301,17 +292,6 @@ open_file(struct file *f)
 		msg_warnsys("%s", quote(path_of(f->name)));
 		f->gone = true;
 		sum.failed++;
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || st.st_ino != f->ino || st.st_dev != f->dev
-	    || st.st_size != f->size || st.st_mtim.tv_sec != f->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != f->mtime.tv_nsec) {
-		msg_warn("%s changed while being compared; left alone",
-		    quote(path_of(f->name)));
-		f->gone = true;
-		sum.changed++;
-		close(fd);
-		return -1;
 	}
 	return fd;
 }
@@ -333,54 +313,57 @@ read_at(int fd, unsigned char *buf, size_t len, off_t at)
 	return true;
 }
 
-/* FNV-1a, 64 bits: enough to sort; equality is always checked. */
+/* A word at a time: enough to sort; equality is always checked. */
 static unsigned long long
 hash(const unsigned char *p, size_t len)
 {
-	unsigned long long h = 0xcbf29ce484222325ULL;
+	unsigned long long h = len, w;
 
 	if (opt.collide)
 		return 0;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
 	while (len--)
 		h = (h ^ *p++) * 0x100000001b3ULL;
 	return h;
 }
 
-/* Read F's first and last blocks (the whole file when small). */
+/* Hash F's first and last blocks (the whole file when small). */
 static void
-read_edges(struct file *f)
+hash_edges(struct file *f)
 {
-	size_t len = edge_len(f->size), head = len < BLOCK ? len : BLOCK;
+	static unsigned char edge[2 * BLOCK];
+	size_t len = f->size <= 2 * BLOCK ? (size_t)f->size : 2 * BLOCK;
+	size_t head = f->size <= 2 * BLOCK ? len : BLOCK;
 	int fd = open_file(f);
 
 	if (fd == -1)
 		return;
-	f->edge = xmalloc(len ? len : 1);
-	if (!read_at(fd, f->edge, head, 0) || !read_at(fd, f->edge + head,
+	if (!read_at(fd, edge, head, 0) || !read_at(fd, edge + head,
 	    len - head, f->size - (off_t)(len - head))) {
 		msg_warnsys("cannot read %s", quote(path_of(f->name)));
 		f->gone = true;
 		sum.failed++;
-		free(f->edge);
-		f->edge = NULL;
 	} else
-		f->hash = hash(f->edge, len);
+		f->hash = hash(edge, len);
 	close(fd);
 }
 
-#define NONE ((size_t)-1)
-
-/* Split the N files F (same size, same edge blocks) into classes of
- * identical content by reading them side by side, BATCH at a time with
- * F[0] in every batch.  CLASS[i] gets 0 for F[0]'s class, or another
- * number shared only by files identical to each other. */
+/* Split the N files F (same size, same hash of their edges) into
+ * classes of identical content by reading them side by side, whole,
+ * BATCH at a time with F[0] in every batch.  CLASS[i] gets 0 for F[0]'s
+ * class, or another number shared only by files identical to each
+ * other. */
 static void
-compare_middle(struct file **f, size_t n, size_t *class)
+compare(struct file **f, size_t n, size_t *class)
 {
 	static unsigned char *buf;
 	size_t cls[BATCH], now[BATCH], count[BATCH], idx[BATCH];
 	size_t i, j, b, m, len;
-	off_t at, end = f[0]->size - BLOCK;
+	off_t at, end = f[0]->size;
 	int fds[BATCH];
 
 	if (!buf)
@@ -393,7 +376,7 @@ compare_middle(struct file **f, size_t n, size_t *class)
 			fds[i] = open_file(f[idx[i]]);
 			cls[i] = fds[i] == -1 ? NONE : 0;
 		}
-		for (at = BLOCK; at < end; at += len) {
+		for (at = 0; at < end; at += len) {
 			len = end - at < CHUNK ? (size_t)(end - at) : CHUNK;
 			memset(count, 0, sizeof(count));
 			for (i = 0; i < m; i++) {
@@ -424,11 +407,11 @@ compare_middle(struct file **f, size_t n, size_t *class)
 			}
 		}
 		for (i = 1; i < m; i++)
-			class[idx[i]] = cls[i] == NONE ? NONE - idx[i] :
+			class[idx[i]] = cls[i] == NONE ? (size_t)-1 - idx[i] :
 			    cls[0] != NONE && cls[i] == cls[0] ? 0 :
 			    1 + b * BATCH + cls[i];
 		if (cls[0] == NONE)
-			class[0] = NONE;
+			class[0] = (size_t)-1;
 		for (i = 0; i < m; i++)
 			if (fds[i] != -1)
 				close(fds[i]);
@@ -623,11 +606,11 @@ link_class(struct file **c, size_t n)
 			sum.relinked += c[i]->names - left;
 		/* Its data is freed when no name is left, here or outside. */
 		if (left == 0 && c[i]->nlink == 0)
-			sum.freed += c[i]->blocks;
+			sum.freed += c[i]->blocks * 512ULL;
 	}
 }
 
-/* Files F[0..n) have the same size and edge blocks: find the classes of
+/* Files F[0..n) have the same size and hash: find the classes of
  * identical content and link each. */
 static void
 settle(struct file **f, size_t n)
@@ -635,14 +618,14 @@ settle(struct file **f, size_t n)
 	size_t *class, *order, i, j, end;
 	struct file **members;
 
-	if (f[0]->size <= 2 * BLOCK) {
+	if (f[0]->size == 0) {
 		link_class(f, n);
 		return;
 	}
 	class = xmalloc(n * sizeof(*class));
 	order = xmalloc(n * sizeof(*order));
 	members = xmalloc(n * sizeof(*members));
-	compare_middle(f, n, class);
+	compare(f, n, class);
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	by_class_of = class;
@@ -662,8 +645,8 @@ settle(struct file **f, size_t n)
 	free(members);
 }
 
-/* Files F[0..n) agree in size and in what must be equal: read their edge
- * blocks, sort by them, and settle each run of equal edges. */
+/* Files F[0..n) agree in size and in what must be equal: hash their
+ * edge blocks, sort by the hash, and settle each run of equal hashes. */
 static void
 settle_group(struct file *group, size_t n)
 {
@@ -672,21 +655,16 @@ settle_group(struct file *group, size_t n)
 
 	for (i = j = 0; i < n; i++) {
 		if (group[i].size > 0)
-			read_edges(&group[i]);
+			hash_edges(&group[i]);
 		if (!group[i].gone)
 			f[j++] = &group[i];
 	}
-	qsort(f, j, sizeof(*f), by_edges);
+	qsort(f, j, sizeof(*f), by_hash);
 	for (i = 0; i < j && !stop_signal; i = end) {
-		for (end = i + 1; end < j && by_edges(&f[i], &f[end]) == 0;
-		    end++)
+		for (end = i + 1; end < j && f[end]->hash == f[i]->hash; end++)
 			;
 		if (end - i >= 2)
 			settle(f + i, end - i);
-	}
-	for (i = 0; i < n; i++) {
-		free(group[i].edge);
-		group[i].edge = NULL;
 	}
 	free(f);
 	show_progress(false);
@@ -809,6 +787,7 @@ dedup_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	argc = optind + path_outermost(argv + optind, argc - optind, false);
 	for (; optind < argc && !stop_signal; optind++)
 		walk_tree(argv[optind], 0, visit, NULL);
 	qsort(files, nfiles, sizeof(*files), by_key);

@@ -163,12 +163,12 @@ print_groups(void)
 		    (unsigned long)found, (unsigned long)outside);
 }
 
-/* The mount point of the filesystem holding PATH: its highest ancestor
- * on the same device. */
+/* The mount point of the filesystem holding the entry PATH (on device
+ * DEV): its highest ancestor on the same device. */
 static char *
 mount_point(const char *path, dev_t dev)
 {
-	char *cur = path_canon(path), *up;
+	char *cur = path_canon_entry(path), *up;
 	struct stat st;
 
 	if (!cur)
@@ -183,6 +183,42 @@ mount_point(const char *path, dev_t dev)
 		cur = up;
 	}
 	return cur;
+}
+
+/* Walk PATH for the targets: itself when it is on their filesystem,
+ * else where theirs is mounted below it, if it is. */
+static int
+search(const char *path)
+{
+	char *cpath, *mount, *sub;
+	struct stat st;
+	size_t i, len;
+	int r = 0;
+
+	if (lstat(path, &st) == -1) {
+		msg_warnsys("%s", quote(path));
+		return 0;
+	}
+	for (i = 0; i < ntargets; i++)
+		if (st.st_dev == targets[i].st.st_dev)
+			return walk_tree(path, WALK_XDEV, find_visit, NULL);
+	cpath = path_canon_entry(path);
+	len = cpath ? strlen(cpath) : 0;
+	for (i = 0; cpath && i < ntargets && r == 0; i++) {
+		if (i && targets[i].st.st_dev == targets[i - 1].st.st_dev)
+			continue;
+		mount = mount_point(targets[i].arg, targets[i].st.st_dev);
+		if (!strncmp(mount, cpath, len) && (mount[len] == '/' ||
+		    len == 1)) {
+			sub = xformat("%s%s%s", path, len == 1 ? "/" : "",
+			    mount + len);
+			r = walk_tree(sub, WALK_XDEV, find_visit, NULL);
+			free(sub);
+		}
+		free(mount);
+	}
+	free(cpath);
+	return r;
 }
 
 static void
@@ -239,6 +275,8 @@ findlinks_main(int argc, char **argv)
 			msg_usage("-s excludes -1 and -0");
 		opt.one_line |= !opt.end;
 		paths = optind < argc ? argv + optind : dot;
+		paths[path_outermost(paths, optind < argc ? argc - optind : 1,
+		    opt.flags & WALK_XDEV)] = NULL;
 		for (; *paths; paths++)
 			walk_tree(*paths, opt.flags, group_visit, NULL);
 		print_groups();
@@ -253,27 +291,31 @@ findlinks_main(int argc, char **argv)
 	paths = argv + optind;
 	if (!*paths) {
 		/* Every name of a file is on its own filesystem. */
-		paths = mount;
-		mount[0] = mount_point(targets[0].arg, targets[0].st.st_dev);
 		for (i = 1; i < ntargets; i++)
 			if (targets[i].st.st_dev != targets[0].st.st_dev)
 				msg_usage("the files are on different "
 				    "filesystems: give the PATHs to search");
+		paths = mount;
+		mount[0] = mount_point(targets[0].arg, targets[0].st.st_dev);
 	}
+	paths[path_outermost(paths, paths == mount ? 1 : argc - optind,
+	    false)] = NULL;
 	for (; *paths && (left || opt.all_paths); paths++)
-		if (walk_tree(*paths, WALK_XDEV, find_visit, NULL) == -1)
+		if (search(*paths) == -1)
 			break;
 	free(mount[0]);
-	fail_status = 1;
 	for (i = 0; i < ntargets; i++) {
 		struct target *t = &targets[i];
+		int status = exit_status;
 
 		if (t->found >= t->st.st_nlink)
 			continue;
+		/* Names elsewhere are a finding (1), not trouble (2). */
 		msg_warn("%s: %lu of %lu names found; %lu outside the searched "
 		    "paths", quote(t->arg), t->found,
 		    (unsigned long)t->st.st_nlink,
 		    (unsigned long)t->st.st_nlink - t->found);
+		exit_status = status > 1 ? status : 1;
 	}
 	return exit_status;
 }

@@ -187,6 +187,9 @@ linkcount_main(int argc, char **argv)
 	    opt.dereference || !opt.end))
 		msg_usage("--summary goes with -r alone");
 	opt_operands(argc, argv, 1, -1);
+	if (opt.recursive)
+		argc = optind + path_outermost(argv + optind, argc - optind,
+		    false);
 	for (; optind < argc; optind++) {
 		if (opt.recursive)
 			walk_tree(argv[optind], 0, visit, NULL);

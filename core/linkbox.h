@@ -113,5 +113,7 @@ char *path_dir(const char *path);
 char *path_canon(const char *path);
 char *path_relative(const char *file, const char *dir);
 int path_resolve_in(int rootfd, const char *path);
+char *path_canon_entry(const char *path);
+size_t path_outermost(char **paths, size_t n, bool xdev);
 
 #endif

@@ -99,14 +99,15 @@ msg_usage(const char *format, ...)
 	    applet_name);
 }
 
-/* Close stdout: a write error (a full disk, a closed pipe) is a failure,
- * as it is to every GNU tool.  Returns the exit status to use. */
+/* Flush stdout: a write error (a full disk, a closed pipe) is a failure,
+ * as it is to every GNU tool: status 1, or 2 (trouble) for the applets
+ * where 1 reports what was found.  Returns the exit status to use. */
 int
 msg_flush(int status)
 {
 	if (out_flush() == -1) {
 		msg_warnsys("write error");
-		return status > 1 ? status : 1;
+		return status > fail_status ? status : fail_status;
 	}
 	return status;
 }

@@ -152,6 +152,101 @@ path_relative(const char *file, const char *dir)
 	return rel;
 }
 
+/* The directories reached while resolving inside a root: a stack of
+ * names, of which only the deepest few keep a descriptor, so that deep
+ * paths need no more than RESOLVE_FDS of them. */
+#define RESOLVE_FDS 8
+
+struct rstack {
+	int *fd;		/* fd[0] is the root; -1 where closed */
+	char **name;
+	size_t depth, cap, open;
+};
+
+/* Give up the descriptors of all levels but the root and the deepest. */
+static void
+rshed(struct rstack *r)
+{
+	size_t i;
+
+	for (i = 1; i < r->depth; i++)
+		if (r->fd[i] != -1) {
+			close(r->fd[i]);
+			r->fd[i] = -1;
+			r->open--;
+		}
+}
+
+static int
+rpush(struct rstack *r, const char *comp)
+{
+	size_t i;
+	int fd = openat(r->fd[r->depth], comp, O_PATH | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
+		rshed(r);
+		fd = openat(r->fd[r->depth], comp, O_PATH | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd == -1)
+		return -1;
+	if (r->depth + 1 == r->cap) {
+		int *fds = xmalloc(r->cap * 2 * sizeof(*fds));
+		char **names = xmalloc(r->cap * 2 * sizeof(*names));
+
+		memcpy(fds, r->fd, r->cap * sizeof(*fds));
+		memcpy(names, r->name, r->cap * sizeof(*names));
+		free(r->fd);
+		free(r->name);
+		r->fd = fds;
+		r->name = names;
+		r->cap *= 2;
+	}
+	r->depth++;
+	r->fd[r->depth] = fd;
+	r->name[r->depth] = strdup(comp);
+	if (++r->open > RESOLVE_FDS)
+		for (i = 1; i < r->depth; i++)
+			if (r->fd[i] != -1) {
+				close(r->fd[i]);
+				r->fd[i] = -1;
+				r->open--;
+				break;
+			}
+	return 0;
+}
+
+/* Back to the parent; reopen it by name from the nearest open ancestor
+ * when its descriptor was given up. */
+static int
+rpop(struct rstack *r)
+{
+	size_t a, i;
+	int fd, next;
+
+	if (r->depth == 0)
+		return 0;
+	close(r->fd[r->depth]);
+	free(r->name[r->depth--]);
+	r->open--;
+	if (r->fd[r->depth] != -1)
+		return 0;
+	for (a = r->depth; r->fd[a] == -1; a--)
+		;
+	for (fd = r->fd[a], i = a + 1; i <= r->depth; i++, fd = next) {
+		next = openat(fd, r->name[i], O_PATH | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd != r->fd[a])
+			close(fd);
+		if (next == -1)
+			return -1;
+	}
+	r->fd[r->depth] = fd;
+	r->open++;
+	return 0;
+}
+
 /* Resolve PATH as if ROOTFD were "/": absolute symbolic links and ".."
  * never leave it, as for a chroot or a root filesystem image.  0 when
  * PATH names something, else -1 with errno as stat(2) would set it
@@ -159,13 +254,15 @@ path_relative(const char *file, const char *dir)
 int
 path_resolve_in(int rootfd, const char *path)
 {
-	size_t depth = 0, cap = 16;
-	int *fds = xmalloc(cap * sizeof(*fds)), links = 0, r = 0, err = 0;
+	struct rstack r = { .depth = 0, .cap = 16, .open = 0 };
 	char *todo = strdup(path), *comp, *next, text[PATH_MAX];
+	int links = 0, ret = 0, err = 0;
 	struct stat st;
 	ssize_t n;
 
-	fds[0] = rootfd;
+	r.fd = xmalloc(r.cap * sizeof(*r.fd));
+	r.name = xmalloc(r.cap * sizeof(*r.name));
+	r.fd[0] = rootfd;
 	for (comp = todo; comp && *comp; comp = next) {
 		while (*comp == '/')
 			comp++;
@@ -175,14 +272,15 @@ path_resolve_in(int rootfd, const char *path)
 		if (!*comp || !strcmp(comp, "."))
 			continue;
 		if (!strcmp(comp, "..")) {
-			if (depth)
-				close(fds[depth--]);
+			if (rpop(&r) == -1)
+				goto fail;
 			continue;
 		}
-		if (fstatat(fds[depth], comp, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		if (fstatat(r.fd[r.depth], comp, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			goto fail;
 		if (S_ISLNK(st.st_mode)) {
-			n = readlinkat(fds[depth], comp, text, sizeof(text) - 1);
+			n = readlinkat(r.fd[r.depth], comp, text,
+			    sizeof(text) - 1);
 			if (n == -1)
 				goto fail;
 			if (++links > 40) {
@@ -194,8 +292,9 @@ path_resolve_in(int rootfd, const char *path)
 			    strdup(text);
 			free(todo);
 			todo = next = comp;
-			while (*text == '/' && depth)
-				close(fds[depth--]);
+			while (*text == '/' && r.depth)
+				if (rpop(&r) == -1)
+					goto fail;
 			continue;
 		}
 		if (!next || !next[strspn(next, "/")]) {
@@ -209,28 +308,81 @@ path_resolve_in(int rootfd, const char *path)
 			errno = ENOTDIR;
 			goto fail;
 		}
-		if (depth + 1 == cap) {
-			int *bigger = xmalloc((cap *= 2) * sizeof(*bigger));
-
-			memcpy(bigger, fds, (depth + 1) * sizeof(*bigger));
-			free(fds);
-			fds = bigger;
-		}
-		fds[depth + 1] = openat(fds[depth], comp, O_PATH | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (fds[depth + 1] == -1)
+		if (rpush(&r, comp) == -1)
 			goto fail;
-		depth++;
 	}
 	goto out;
 fail:
 	err = errno;
-	r = -1;
+	ret = -1;
 out:
-	while (depth)
-		close(fds[depth--]);
-	free(fds);
+	for (; r.depth; r.depth--) {
+		if (r.fd[r.depth] != -1)
+			close(r.fd[r.depth]);
+		free(r.name[r.depth]);
+	}
+	free(r.fd);
+	free(r.name);
 	free(todo);
 	errno = err;
+	return ret;
+}
+
+/* The canonical path of the directory entry PATH itself: like
+ * path_canon, but a final symbolic link is not followed. */
+char *
+path_canon_entry(const char *path)
+{
+	struct stat st;
+	char *dir, *cdir, *r;
+	const char *base = path_base(path);
+
+	if (lstat(path, &st) == -1 || !S_ISLNK(st.st_mode) ||
+	    base[strcspn(base, "/")])
+		return path_canon(path);
+	dir = path_dir(path);
+	cdir = path_canon(dir);
+	free(dir);
+	if (!cdir)
+		return NULL;
+	r = path_join(cdir, base);
+	free(cdir);
 	return r;
+}
+
+/* Drop from PATHS[0..n) every path inside (or equal to) another one, so
+ * that a walk over them meets no name twice.  With XDEV (a walk that
+ * stays on each PATH's filesystem) a path on another filesystem than the
+ * one holding it stays.  Returns the new count. */
+size_t
+path_outermost(char **paths, size_t n, bool xdev)
+{
+	char **canon = xmalloc(n * sizeof(*canon));
+	dev_t *dev = xmalloc(n * sizeof(*dev));
+	size_t i, j, k = 0, len;
+	struct stat st;
+
+	for (i = 0; i < n; i++) {
+		canon[i] = path_canon_entry(paths[i]);
+		dev[i] = lstat(paths[i], &st) == 0 ? st.st_dev : 0;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			if (j == i || !canon[i] || !canon[j] ||
+			    (xdev && dev[i] != dev[j]))
+				continue;
+			len = strlen(canon[j]);
+			if (!strncmp(canon[i], canon[j], len) &&
+			    (canon[i][len] == '/' || !strcmp(canon[j], "/") ||
+			    (!canon[i][len] && j < i)))
+				break;
+		}
+		if (j == n)
+			paths[k++] = paths[i];
+	}
+	for (i = 0; i < n; i++)
+		free(canon[i]);
+	free(canon);
+	free(dev);
+	return k;
 }

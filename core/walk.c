@@ -17,6 +17,7 @@
  */
 #include "linkbox.h"
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #define WALK_OPEN_MAX 32
@@ -47,6 +48,7 @@ struct walker {
 	size_t pathcap;
 	int flags;
 	dev_t root_dev;
+	size_t open_max;	/* levels that may keep a descriptor */
 };
 
 static void
@@ -118,7 +120,7 @@ push(struct walker *w, int parent, const char *name)
 	struct stat st;
 	int fd;
 
-	if (w->open >= WALK_OPEN_MAX)
+	if (w->open >= w->open_max)
 		close_one(w);
 	while ((fd = openat(parent, name, O_RDONLY | O_DIRECTORY |
 	    O_NOFOLLOW | O_CLOEXEC)) == -1 &&
@@ -239,6 +241,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 {
 	struct walker w = { .flags = flags };
 	struct walk e = { AT_FDCWD, root, root, DT_UNKNOWN, 0, 0, false };
+	struct rlimit lim;
 	struct dent *d;
 	struct stat st;
 	int r, status = 0;
@@ -248,6 +251,11 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 		return 0;
 	}
 	w.root_dev = st.st_dev;
+	/* Leave the applet half of what the descriptor limit allows. */
+	w.open_max = WALK_OPEN_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 2 *
+	    WALK_OPEN_MAX + 16)
+		w.open_max = lim.rlim_cur > 18 ? (lim.rlim_cur - 16) / 2 : 1;
 	e.type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK :
 	    S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
 	e.ino = st.st_ino;

@@ -368,10 +368,11 @@ lb_unpriv() {
 	assert_stderr_starts "danglers: 'nothere': "
 }
 
+# A write error is trouble (2), as for diff: 1 would read as "found".
 @test "danglers: a write error on stdout is a failure, never 0" {
 	skip_unless_applet danglers
 	command ln -s nope miss
-	run -1 --separate-stderr to_full lb danglers -l
+	run -2 --separate-stderr to_full lb danglers -l
 	assert_output_is ""
 	assert_stderr_starts "danglers: write error: "
 }
@@ -382,7 +383,7 @@ lb_unpriv() {
 	for i in $(seq 300); do
 		command ln -s nope "link-with-a-rather-long-name-$i"
 	done
-	run -1 --separate-stderr to_full lb danglers
+	run -2 --separate-stderr to_full lb danglers
 	assert_output_is ""
 	assert_stderr_starts "danglers: write error: "
 }

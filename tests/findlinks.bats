@@ -789,7 +789,7 @@ names outside the searched paths: 0"
 	[ -c /dev/full ] || skip "no /dev/full"
 	touch f
 	command ln f g
-	run -1 --separate-stderr to_full lb findlinks f .
+	run -2 --separate-stderr to_full lb findlinks f .
 	assert_output_is ""
 	assert_stderr_starts "findlinks: write error: "
 }
@@ -799,7 +799,7 @@ names outside the searched paths: 0"
 	[ -c /dev/full ] || skip "no /dev/full"
 	touch f
 	command ln f g
-	run -1 --separate-stderr to_full lb findlinks -a .
+	run -2 --separate-stderr to_full lb findlinks -a .
 	assert_output_is ""
 	assert_stderr_starts "findlinks: write error: "
 }
