@@ -122,7 +122,7 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 	if (strchr(name, '/')) {
 		dir = path_dir(name);
 		name = path_base(name);
-		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd == -1) {
 			msg_warnsys("%s", quote(dir));
 			free(dir);
@@ -285,7 +285,8 @@ danglers_main(int argc, char **argv)
 	if (opt.notdir && !opt.delete)
 		msg_usage("--notdir goes with -d or -n");
 	if (opt.root) {
-		opt.rootfd = open(opt.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		opt.rootfd = openat(AT_FDCWD, opt.root, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC);
 		if (opt.rootfd == -1)
 			msg_diesys("%s", quote(opt.root));
 		dot[0] = (char *)opt.root;

@@ -66,6 +66,7 @@ enum keep { KEEP_LINKS, KEEP_OLDEST, KEEP_NEWEST, KEEP_FIRST };
 #define BLOCK 4096
 #define CHUNK 65536
 #define BATCH 64
+#define POOL (8 << 20)	/* bytes of small files kept per group */
 
 struct file {			/* one inode; kept small: there are many */
 	dev_t dev;
@@ -285,8 +286,8 @@ by_hash(const void *pa, const void *pb)
 static int
 open_file(struct file *f)
 {
-	int fd = open(path_of(f->name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NOCTTY | O_NONBLOCK);
+	int fd = openat(AT_FDCWD, path_of(f->name), O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd == -1) {
 		msg_warnsys("%s", quote(path_of(f->name)));
@@ -331,11 +332,11 @@ hash(const unsigned char *p, size_t len)
 	return h;
 }
 
-/* Hash F's first and last blocks (the whole file when small). */
+/* Hash F's first and last blocks (the whole file when small), read into
+ * EDGE (2 * BLOCK bytes). */
 static void
-hash_edges(struct file *f)
+hash_edges(struct file *f, unsigned char *edge)
 {
-	static unsigned char edge[2 * BLOCK];
 	size_t len = f->size <= 2 * BLOCK ? (size_t)f->size : 2 * BLOCK;
 	size_t head = f->size <= 2 * BLOCK ? len : BLOCK;
 	int fd = open_file(f);
@@ -479,7 +480,7 @@ relink(const char *path, const struct file *dup, const struct file *keep)
 	int dfd;
 
 	fmt(base, sizeof(base), "%s", b);
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (dfd == -1 || atomic_temp(AT_FDCWD, path_of(keep->name), 0, dfd,
 	    base, "dedup", tmp) == -1) {
@@ -610,6 +611,27 @@ link_class(struct file **c, size_t n)
 	}
 }
 
+/* Small files of a group kept whole in memory while it is settled: the
+ * content of group[i] at pool + i * size. */
+static struct {
+	const struct file *group;
+	const unsigned char *data;
+	size_t size;
+} pool;
+
+static const unsigned char *
+content(const struct file *f)
+{
+	return pool.data + (f - pool.group) * pool.size;
+}
+
+static int
+by_content(const void *pa, const void *pb)
+{
+	return memcmp(content(*(struct file *const *)pa),
+	    content(*(struct file *const *)pb), pool.size);
+}
+
 /* Files F[0..n) have the same size and hash: find the classes of
  * identical content and link each. */
 static void
@@ -625,7 +647,14 @@ settle(struct file **f, size_t n)
 	class = xmalloc(n * sizeof(*class));
 	order = xmalloc(n * sizeof(*order));
 	members = xmalloc(n * sizeof(*members));
-	compare(f, n, class);
+	if (pool.data) {
+		/* Read whole already: compare what is in memory. */
+		qsort(f, n, sizeof(*f), by_content);
+		for (i = 0; i < n; i++)
+			class[i] = i && !by_content(&f[i - 1], &f[i]) ?
+			    class[i - 1] : i;
+	} else
+		compare(f, n, class);
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	by_class_of = class;
@@ -650,15 +679,25 @@ settle(struct file **f, size_t n)
 static void
 settle_group(struct file *group, size_t n)
 {
+	static unsigned char edge[2 * BLOCK];
 	struct file **f = xmalloc(n * sizeof(*f));
-	size_t i, j, end;
+	unsigned char *data = NULL;
+	size_t i, j, end, size = group[0].size;
 
+	/* Small files are read whole to hash them: keep them, within a
+	 * bound, and they need not be read again to be compared. */
+	if (size > 0 && size <= 2 * BLOCK && n * size <= POOL) {
+		data = xmalloc(n * size);
+		pool.group = group;
+		pool.size = size;
+	}
 	for (i = j = 0; i < n; i++) {
 		if (group[i].size > 0)
-			hash_edges(&group[i]);
+			hash_edges(&group[i], data ? data + i * size : edge);
 		if (!group[i].gone)
 			f[j++] = &group[i];
 	}
+	pool.data = data;
 	qsort(f, j, sizeof(*f), by_hash);
 	for (i = 0; i < j && !stop_signal; i = end) {
 		for (end = i + 1; end < j && f[end]->hash == f[i]->hash; end++)
@@ -666,6 +705,8 @@ settle_group(struct file *group, size_t n)
 		if (end - i >= 2)
 			settle(f + i, end - i);
 	}
+	pool.data = NULL;
+	free(data);
 	free(f);
 	show_progress(false);
 }

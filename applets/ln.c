@@ -424,7 +424,7 @@ open_target_dir(const char *dir, enum target_dir how)
 
 	if (!opt.follow_dest_dir && *b && b[strlen(b) - 1] != '/')
 		flags |= O_NOFOLLOW;
-	fd = open(dir, flags);
+	fd = openat(AT_FDCWD, dir, flags);
 	if (fd == -1 && how != MAYBE_DIR)
 		msg_diesys("target %s", quote(dir));
 	return fd;

@@ -202,7 +202,7 @@ link_atomically(const char *target, const char *linkname)
 	}
 	memcpy(base, b, len);
 	base[len] = '\0';
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd == -1) {
 		msg_warnsys("%s", quote(dir));
 		free(dir);

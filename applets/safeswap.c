@@ -67,7 +67,8 @@ open_side(struct side *s, const char *path)
 	}
 	memcpy(s->base, b, len);
 	s->base[len] = '\0';
-	s->dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	s->dfd = openat(AT_FDCWD, s->dir, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC);
 	if (s->dfd == -1) {
 		msg_warnsys("%s", quote(s->dir));
 		return false;

@@ -150,7 +150,8 @@ int
 atomic_sync_dir(const char *path)
 {
 	char *dir = path_dir(path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1, err;
+	int fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r, err;
 
 	free(dir);
 	if (fd == -1)

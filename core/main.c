@@ -134,7 +134,7 @@ install(int argc, char **argv)
 	self = self_path(argv[0]);
 	if (stat(self, &self_st) == -1)
 		msg_diesys("cannot access %s", quote(self));
-	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dirfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd == -1)
 		msg_diesys("cannot open directory %s", quote(dir));
 	for (i = 0; i < NAPPLETS; i++)
