@@ -80,6 +80,7 @@ struct file {			/* one inode; kept small: there are many */
 	unsigned names;		/* names found inside the PATHs */
 	unsigned name;		/* its first name in names[] */
 	unsigned blocks;	/* st_blocks, in 512-byte units */
+	unsigned order;		/* when the walk met it */
 	bool gone;		/* unreadable: left alone */
 };
 
@@ -307,6 +308,7 @@ visit(struct walk *e, void *arg)
 	f->mode = st.st_mode;
 	f->nlink = st.st_nlink;
 	f->blocks = st.st_blocks;
+	f->order = nfiles;
 	add_name(f, nfiles, e->path);
 	nfiles++;
 	return WALK_NEXT;
@@ -517,7 +519,7 @@ better(const struct file *keep, const struct file *f)
 			return keep->mtime.tv_sec > f->mtime.tv_sec;
 		return keep->mtime.tv_nsec >= f->mtime.tv_nsec;
 	default:
-		return keep < f;
+		return keep->order < f->order;
 	}
 }
 
@@ -529,7 +531,23 @@ same_state(const struct stat *st, const struct file *f)
 	    st->st_mtim.tv_nsec == f->mtime.tv_nsec;
 }
 
-enum result { DONE, FULL, SKIPPED };
+/* DONE_LEFT: relinked, but the old file stays under a temporary name. */
+enum result { DONE, DONE_LEFT, FULL, SKIPPED };
+
+/* Remove our temporary TMP in DFD (DIR); say so, naming it, if we cannot:
+ * nothing of ours is left unreported. */
+static bool
+drop_temp(int dfd, const char *dir, const char *tmp)
+{
+	char *path;
+
+	if (unlinkat(dfd, tmp, 0) == 0)
+		return true;
+	path = path_join(dir, tmp);
+	msg_warnsys("cannot remove %s", quote(path));
+	free(path);
+	return false;
+}
 
 /* Replace the name PATH of DUP by a hard link to KEEP, never leaving the
  * name missing and never losing a write made to DUP since it was
@@ -539,14 +557,13 @@ static enum result
 relink(const char *path, const struct file *dup, const struct file *keep)
 {
 	char *dir = path_dir(path), base[NAME_MAX + 1], tmp[NAME_MAX + 1];
-	const char *b = path_base(path), *why = NULL;
-	struct stat st;
+	const char *why = NULL;
 	enum result r = SKIPPED;
+	struct stat st;
 	int dfd;
 
-	fmt(base, sizeof(base), "%s", b);
+	fmt(base, sizeof(base), "%s", path_base(path));
 	dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
 	if (dfd == -1 || atomic_temp(AT_FDCWD, path_of(keep->name), 0, dfd,
 	    base, "dedup", tmp) == -1) {
 		if (errno == EMLINK)
@@ -559,26 +576,28 @@ relink(const char *path, const struct file *dup, const struct file *keep)
 	if (fstatat(dfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !same_state(&st, keep)) {
 		why = path_of(keep->name);
-		unlinkat(dfd, tmp, 0);
+		drop_temp(dfd, dir, tmp);
 		goto out;
 	}
 	if (atomic_exchange(dfd, tmp, dfd, base) == 0) {
 		if (fstatat(dfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    same_state(&st, dup)) {
-			if (unlinkat(dfd, tmp, 0) == -1)
-				msg_warnsys("cannot remove %s", quote(tmp));
-			r = DONE;
-		} else if (atomic_exchange(dfd, tmp, dfd, base) == 0) {
+		    same_state(&st, dup))
+			r = drop_temp(dfd, dir, tmp) ? DONE : DONE_LEFT;
+		else if (atomic_exchange(dfd, tmp, dfd, base) == 0) {
 			why = path;
-			unlinkat(dfd, tmp, 0);
-		} else
+			drop_temp(dfd, dir, tmp);
+		} else {
+			char *trail = path_join(dir, tmp);
+
 			msg_warnsys("%s changed while being linked; it is now "
-			    "%s", quote(path), quote(tmp));
+			    "%s", quote(path), quote(trail));
+			free(trail);
+		}
 		goto out;
 	}
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
 		msg_warnsys("cannot replace %s", quote(path));
-		unlinkat(dfd, tmp, 0);
+		drop_temp(dfd, dir, tmp);
 		goto out;
 	}
 	/* No exchange on this filesystem: check just before the rename. */
@@ -590,7 +609,7 @@ relink(const char *path, const struct file *dup, const struct file *keep)
 	else
 		msg_warnsys("cannot replace %s", quote(path));
 	if (r != DONE)
-		unlinkat(dfd, tmp, 0);
+		drop_temp(dfd, dir, tmp);
 out:
 	if (why) {
 		msg_warn("%s changed since it was compared; left alone",
@@ -600,6 +619,7 @@ out:
 		sum.failed++;
 	if (dfd != -1)
 		close(dfd);
+	free(dir);
 	return r;
 }
 
@@ -610,6 +630,7 @@ link_class(struct file **c, size_t n)
 {
 	size_t i, k = 0, name, left;
 	struct file *keep;
+	bool lingers;
 	sigset_t old;
 
 	for (i = 1; i < n; i++)
@@ -629,15 +650,15 @@ link_class(struct file **c, size_t n)
 	}
 	for (i = 1; i < n && !stop_signal; i++) {
 		left = c[i]->names;
+		lingers = false;
+		/* Names already linked together move together or not at
+		 * all: when KEEP cannot take them all, keep this file. */
+		if (keep->nlink + c[i]->names > opt.max_links) {
+			keep = c[i];
+			continue;
+		}
 		for (name = c[i]->name; name != NONE && !stop_signal;
 		    name = names[name].next) {
-			if (keep->nlink >= opt.max_links) {
-				/* Keep this file from here on, by a name
-				 * of its own not yet relinked. */
-				c[i]->name = name;
-				keep = c[i];
-				break;
-			}
 			if (opt.dry_run) {
 				out("%s => %s\n", quote(path_of(name)),
 				    quote(path_of(keep->name)));
@@ -648,6 +669,9 @@ link_class(struct file **c, size_t n)
 			}
 			sigprocmask(SIG_BLOCK, &stop_signals, &old);
 			switch (relink(path_of(name), c[i], keep)) {
+			case DONE_LEFT:
+				lingers = true;
+				/* fallthrough */
 			case DONE:
 				keep->nlink++;
 				c[i]->nlink--;
@@ -658,6 +682,8 @@ link_class(struct file **c, size_t n)
 					    quote(path_of(keep->name)));
 				break;
 			case FULL:
+				/* EMLINK: keep this file from here on, by a
+				 * name of its own not yet relinked. */
 				c[i]->name = name;
 				keep = c[i];
 				break;
@@ -671,7 +697,7 @@ link_class(struct file **c, size_t n)
 		if (opt.dry_run)
 			sum.relinked += c[i]->names - left;
 		/* Its data is freed when no name is left, here or outside. */
-		if (left == 0 && c[i]->nlink == 0)
+		if (left == 0 && c[i]->nlink == 0 && !lingers)
 			sum.freed += c[i]->blocks * 512ULL;
 	}
 }
@@ -698,41 +724,50 @@ by_content(const void *pa, const void *pb)
 }
 
 /* Files F[0..n) have the same size and hash: find the classes of
- * identical content and link each. */
+ * identical content and link each.  Read side by side in batches, only
+ * F[0]'s class is known complete; the others are settled again. */
 static void
 settle(struct file **f, size_t n)
 {
-	size_t *class, *order, i, j, end;
-	struct file **members;
+	size_t *class = xmalloc(n * sizeof(*class)), *order;
+	struct file **members = xmalloc(n * sizeof(*members));
+	size_t i, j, end, rest;
+	bool complete;
 
-	if (f[0]->size == 0) {
-		link_class(f, n);
-		return;
-	}
-	class = xmalloc(n * sizeof(*class));
 	order = xmalloc(n * sizeof(*order));
-	members = xmalloc(n * sizeof(*members));
-	if (pool.data) {
-		/* Read whole already: compare what is in memory. */
-		qsort(f, n, sizeof(*f), by_content);
+	while (n >= 2 && !stop_signal) {
+		complete = pool.data || f[0]->size == 0 || n <= BATCH;
+		if (f[0]->size == 0) {
+			memset(class, 0, n * sizeof(*class));
+		} else if (pool.data) {
+			/* Read whole already: compare what is in memory. */
+			qsort(f, n, sizeof(*f), by_content);
+			for (i = 0; i < n; i++)
+				class[i] = i && !by_content(&f[i - 1], &f[i]) ?
+				    class[i - 1] : i;
+		} else
+			compare(f, n, class);
 		for (i = 0; i < n; i++)
-			class[i] = i && !by_content(&f[i - 1], &f[i]) ?
-			    class[i - 1] : i;
-	} else
-		compare(f, n, class);
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	by_class_of = class;
-	qsort(order, n, sizeof(*order), by_class);
-	for (i = 0; i < n; i = end) {
-		for (end = i + 1; end < n &&
-		    class[order[end]] == class[order[i]]; end++)
-			;
-		if (end - i < 2 || f[order[i]]->gone)
-			continue;
-		for (j = i; j < end; j++)
-			members[j - i] = f[order[j]];
-		link_class(members, end - i);
+			order[i] = i;
+		by_class_of = class;
+		qsort(order, n, sizeof(*order), by_class);
+		for (i = 0; i < n; i = end) {
+			for (end = i + 1; end < n &&
+			    class[order[end]] == class[order[i]]; end++)
+				;
+			if (end - i < 2 || f[order[i]]->gone ||
+			    (!complete && class[order[i]] != class[0]))
+				continue;
+			for (j = i; j < end; j++)
+				members[j - i] = f[order[j]];
+			link_class(members, end - i);
+		}
+		if (complete)
+			break;
+		for (i = rest = 0; i < n; i++)
+			if (class[i] != class[0] && !f[i]->gone)
+				f[rest++] = f[i];
+		n = rest;
 	}
 	free(class);
 	free(order);
@@ -798,20 +833,26 @@ print_summary(void)
 	    (unsigned long)sum.failed);
 }
 
+/* A size: digits and an optional K, M or G (powers of 1024). */
 static unsigned long long
 size_arg(const char *arg)
 {
-	char digits[32];
-	size_t len = strlen(arg);
-	const char *units = "KMG", *u;
-	unsigned long long n;
+	unsigned long long n = 0;
+	const char *p = arg, *units = "KMG", *u;
+	int shift = 0;
 
-	u = len ? strchr(units, arg[len - 1]) : NULL;
-	if (!u || !*u)
-		return opt_number(arg, "size");
-	fmt(digits, sizeof(digits), "%.*s", (int)(len - 1), arg);
-	n = opt_number(digits, "size");
-	return n << (10 * (u - units + 1));
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ULL - (*p - '0')) / 10)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p && p[1] == '\0' && (u = strchr(units, *p)) && *u) {
+		shift = 10 * (u - units + 1);
+		p++;
+	}
+	if (p == arg || *p || (shift && p - 1 == arg) || n > ~0ULL >> shift)
+		msg_usage("invalid size: %s", quote(arg));
+	return n << shift;
 }
 
 int
@@ -896,6 +937,9 @@ dedup_main(int argc, char **argv)
 	argc = optind + path_outermost(argv + optind, argc - optind, false);
 	for (; optind < argc && !stop_signal; optind++)
 		walk_tree(argv[optind], 0, visit, NULL);
+	/* From here on a failure is a file left as it was: 1.  Trouble in
+	 * the walk above, and a write error after, are 2. */
+	fail_status = 1;
 	qsort(files, nfiles, sizeof(*files), by_key);
 	for (i = 0; i < nfiles && !stop_signal; i = end) {
 		for (end = i + 1; end < nfiles &&
@@ -905,13 +949,12 @@ dedup_main(int argc, char **argv)
 			settle_group(files + i, end - i);
 	}
 	show_progress(true);
+	fail_status = 2;
 	print_summary();
 	if (stop_signal) {
 		out_flush();
 		signal(stop_signal, SIG_DFL);
 		raise(stop_signal);
 	}
-	if (exit_status)
-		return exit_status;
-	return sum.changed || sum.failed ? 1 : 0;
+	return exit_status ? exit_status : sum.changed || sum.failed;
 }

@@ -186,7 +186,9 @@ take_backup(int dfd, const char *base, const char *dest, bool *renamed)
 	*renamed = false;
 	if (atomic_link(dfd, base, 0, dfd, bak, "ln") == 0)
 		return bak;
-	if (renameat(dfd, base, dfd, bak) == 0) {
+	/* Only a filesystem that refuses hard links gets GNU's rename. */
+	if ((errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) &&
+	    renameat(dfd, base, dfd, bak) == 0) {
 		*renamed = true;
 		return bak;
 	}
@@ -383,6 +385,12 @@ link_one(const char *source, int dfd, const char *base, const char *dest,
 		report(source, dest, err);
 		if (renamed && renameat(dfd, bak, dfd, base) == -1)
 			msg_warnsys("cannot un-backup %s", quote(dest));
+		/* Nothing changed: the backup just made goes, as GNU's
+		 * un-backup leaves none. */
+		if (bak && !renamed && fstatat(dfd, bak, &src,
+		    AT_SYMLINK_NOFOLLOW) == 0 && fstatat(dfd, base, &dst,
+		    AT_SYMLINK_NOFOLLOW) == 0 && same_inode(&src, &dst))
+			unlinkat(dfd, bak, 0);
 		goto out;
 	}
 done:

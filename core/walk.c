@@ -59,7 +59,8 @@ path_set(struct walker *w, size_t at, const char *name)
 	if (at + len + 2 > w->pathcap) {
 		char *bigger = xmalloc(w->pathcap = (at + len + 2) * 2);
 
-		memcpy(bigger, w->path, at);
+		if (at)
+			memcpy(bigger, w->path, at);
 		free(w->path);
 		w->path = bigger;
 	}
@@ -139,7 +140,8 @@ push(struct walker *w, int parent, const char *name)
 		struct level *bigger = xmalloc((w->cap = w->cap * 2 + 16) *
 		    sizeof(*bigger));
 
-		memcpy(bigger, w->levels, w->depth * sizeof(*bigger));
+		if (w->depth)
+			memcpy(bigger, w->levels, w->depth * sizeof(*bigger));
 		free(w->levels);
 		w->levels = bigger;
 	}

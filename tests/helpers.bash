@@ -6,6 +6,14 @@ bats_require_minimum_version 1.5.0
 
 : "${LINKBOX:?LINKBOX must name the binary under test (run via tests/run)}"
 
+# LeakSanitizer cannot run under ptrace: an ASan build traced by strace
+# keeps the other checks.  Exported, so scripts the tests run use it too.
+strace() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		command strace "$@"
+}
+export -f strace
+
 # One directory of applet links per test file.
 setup_file() {
 	export LB_BIN="$BATS_FILE_TMPDIR/bin"
