@@ -78,6 +78,15 @@ check: all
 check-static: static
 	LINKBOX=./linkbox-static tests/run
 
+# Behaviour tests (not the races, which valgrind slows too much, nor
+# --install, which links /proc/self/exe: valgrind) under valgrind: a
+# memory error or a definite leak fails the test.
+VALGRIND_TESTS = tests/linkcount.bats tests/ln.bats tests/danglers.bats \
+	tests/findlinks.bats tests/dedup.bats
+valgrind: all
+	LINKBOX_REAL=$$PWD/$(OUT) LINKBOX=tests/valgrind-wrap \
+		tests/run $(VALGRIND_TESTS)
+
 bench: all static
 	tests/bench/run
 
@@ -106,5 +115,29 @@ clean:
 	rm -rf build linkbox linkbox-static linkbox-asan
 
 FORCE:
-.PHONY: all static size asan check check-static bench install uninstall \
-	clean FORCE
+.PHONY: all static size asan check check-static valgrind bench install \
+	uninstall clean FORCE
+
+# make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c into
+# build/fuzz, run each FUZZ_SECONDS on a copy of its seed corpus there;
+# fails if any finds a crash (kept as build/fuzz/TARGET-crash-*).
+FUZZ_SECONDS = 60
+FUZZ_TARGETS = quote quote_utf8 path resolve argv
+FUZZ_SAN = $(SAN) -fsanitize=fuzzer-no-link
+
+fuzz: FORCE
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="$(FUZZ_SAN)" \
+		$(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t && \
+		cp tests/fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ && \
+		dict=tests/fuzz/fuzz_$$t.dict && { [ -f $$dict ] || dict=; } && \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=30 \
+			-print_final_stats=1 -artifact_prefix=build/fuzz/$$t- \
+			$${dict:+-dict=$$dict} build/fuzz/corpus/$$t || fail=1; \
+	done; exit $$fail
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.[ch]) \
+		$(filter-out %/main.o,$(OBJS))
+	$(CC) $(WARNFLAGS) $(LINKBOX_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer \
+		-o $@ $< $(filter %.o,$^)
