@@ -129,6 +129,8 @@ fuzz: FORCE
 	$(MAKE) B=build/fuzz CC=clang CFLAGS="$(FUZZ_SAN)" \
 		$(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@fail=0; for t in $(FUZZ_TARGETS); do \
+		r=tests/fuzz/regressions/$$t; if [ -d $$r ]; then \
+			build/fuzz/fuzz_$$t $$r/* || fail=1; fi; \
 		mkdir -p build/fuzz/corpus/$$t && \
 		cp tests/fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ && \
 		dict=tests/fuzz/fuzz_$$t.dict && { [ -f $$dict ] || dict=; } && \

@@ -940,7 +940,8 @@ dedup_main(int argc, char **argv)
 	/* From here on a failure is a file left as it was: 1.  Trouble in
 	 * the walk above, and a write error after, are 2. */
 	fail_status = 1;
-	qsort(files, nfiles, sizeof(*files), by_key);
+	if (nfiles)
+		qsort(files, nfiles, sizeof(*files), by_key);
 	for (i = 0; i < nfiles && !stop_signal; i = end) {
 		for (end = i + 1; end < nfiles &&
 		    by_key(&files[i], &files[end]) == 0; end++)
