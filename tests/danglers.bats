@@ -563,6 +563,7 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: --root keeps its descriptors bounded (ulimit -n 16)" {
+	skip_under_valgrind
 	skip_unless_applet danglers
 	local deep
 	deep=img/$(printf 'd/%.0s' $(seq 30))
@@ -888,6 +889,7 @@ would remove './nd'"
 }
 
 @test "danglers: walks 100 levels deep completely under ulimit -n 16" {
+	skip_under_valgrind
 	skip_unless_applet danglers
 	local i p=tree want=
 	mkdir tree
