@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=danglers # for usage_error
 
 # danglers: list, classify and remove dangling symbolic links
 # (applets/danglers.c).  Walk order is the directory's own, so tests with
@@ -21,18 +22,6 @@ teardown() {
 		chmod -R u+rwx "$PUB" 2>/dev/null
 		rm -rf "$PUB"
 	fi
-}
-
-# Run a command with its stdout on /dev/full.
-to_full() {
-	"$@" >/dev/full
-}
-
-# to_file FILE CMD...: run CMD with stdout in FILE (for output with NULs).
-to_file() {
-	local f=$1
-	shift
-	"$@" >"$f"
 }
 
 # lb_timeout NAME ARGS: lb, killed after 20 seconds (a hang fails).
@@ -61,11 +50,6 @@ assert_sorted_output_is() {
 # listing: everything under ., with type, link text and inode.
 listing() {
 	find . -printf '%p %y %l %i\n' | LC_ALL=C sort
-}
-
-usage_error() {
-	printf '%s\n%s' "danglers: $1" \
-		"Try 'danglers --help' for more information."
 }
 
 # A tree with one link of each kind the walk must tell apart:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=dedup # for usage_error
 
 # dedup: replace identical files with hard links, verified byte for byte
 # (applets/dedup.c).  Fixtures are made and results checked with the
@@ -24,11 +25,6 @@ teardown() {
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
 		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
 	done
-}
-
-# usage_error TEXT...: the message of a usage error (words joined by " ").
-usage_error() {
-	printf '%s\n%s' "dedup: $*" "Try 'dedup --help' for more information."
 }
 
 # summary SCANNED GROUPS RELINKED FREED [CHANGED [FAILED]]: the lines
@@ -108,18 +104,6 @@ links() {
 	stat -c %h -- "$1"
 }
 
-# assert_lines_are LINE...: $output holds exactly these lines, in any order.
-assert_lines_are() {
-	local got want
-	got=$(printf '%s\n' "$output" | LC_ALL=C sort)
-	want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-	if [ "$got" != "$want" ]; then
-		printf 'expected (sorted): [%s]\nactual (sorted):   [%s]\n' \
-			"$want" "$got" >&2
-		return 1
-	fi
-}
-
 # same_content_same_file DIR: in DIR, files with equal bytes are one inode
 # and files with different bytes are different inodes.
 same_content_same_file() {
@@ -135,18 +119,6 @@ same_content_same_file() {
 		printf '%s\n' "$bad" >&2
 		return 1
 	fi
-}
-
-# Run a command with its stdout on /dev/full.
-to_full() {
-	"$@" >/dev/full
-}
-
-# to_file FILE CMD...: run CMD with stdout in FILE (for output with NULs).
-to_file() {
-	local f=$1
-	shift
-	"$@" >"$f"
 }
 
 need_root() {

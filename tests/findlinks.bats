@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=findlinks # for usage_error
 
 # findlinks: every name of an inode, and every multiply-linked file of a
 # tree (applets/findlinks.c).  Fixtures are made and results checked with
@@ -15,35 +16,6 @@ teardown() {
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
 		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
 	done
-}
-
-usage_error() {
-	printf '%s\n%s' "findlinks: $1" \
-		"Try 'findlinks --help' for more information."
-}
-
-# Run a command with its stdout on /dev/full.
-to_full() {
-	"$@" >/dev/full
-}
-
-# to_file FILE CMD...: run CMD with stdout in FILE (for output with NULs).
-to_file() {
-	local f=$1
-	shift
-	"$@" >"$f"
-}
-
-# assert_lines_are LINE...: $output holds exactly these lines, in any order.
-assert_lines_are() {
-	local got want
-	got=$(printf '%s\n' "$output" | LC_ALL=C sort)
-	want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-	if [ "$got" != "$want" ]; then
-		printf 'expected (sorted): [%s]\nactual (sorted):   [%s]\n' \
-			"$want" "$got" >&2
-		return 1
-	fi
 }
 
 # assert_records_are FILE RECORD...: FILE holds exactly these NUL-ended
@@ -76,12 +48,6 @@ mount_tmpfs() {
 	mkdir -p "$1"
 	mount -t tmpfs none "$1" 2>/dev/null || skip "cannot mount a tmpfs"
 	MOUNTS+=("$(realpath "$1")")
-}
-
-need_strace() {
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e trace=openat true 2>/dev/null ||
-		skip "strace cannot trace here"
 }
 
 # opened_dirs LOG: how many directories an strace log shows opened.
@@ -234,7 +200,7 @@ make_names_first() {
 
 @test "findlinks: stops inside a tree once all names are found" {
 	skip_unless_applet findlinks
-	need_strace
+	need_strace -e trace=openat
 	make_names_first
 	run -0 --separate-stderr strace -f -o log -e trace=openat,getdents64 \
 		"$LB_BIN/findlinks" "$FIRST/f" T
@@ -245,7 +211,7 @@ make_names_first() {
 
 @test "findlinks: --all-paths opens every directory of the tree" {
 	skip_unless_applet findlinks
-	need_strace
+	need_strace -e trace=openat
 	make_names_first
 	run -0 --separate-stderr strace -f -o log -e trace=openat,getdents64 \
 		"$LB_BIN/findlinks" --all-paths "$FIRST/f" T

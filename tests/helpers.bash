@@ -99,3 +99,54 @@ no_temps() {
 		return 1
 	fi
 }
+
+# usage_error TEXT...: the message of a usage error of $USAGE_APPLET (set
+# by the test file): the first line (words joined by " "), then GNU's
+# pointer to --help.
+usage_error() {
+	printf '%s\n%s' "$USAGE_APPLET: $*" \
+		"Try '$USAGE_APPLET --help' for more information."
+}
+
+# need_strace [OPTION...]: skip where strace is missing or cannot run
+# true with these options (ptrace refused, a syscall it does not know).
+# Files that also need fault injection define their own.
+need_strace() {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -o /dev/null "$@" true 2>/dev/null ||
+		skip "strace cannot trace here"
+}
+
+# Run a command with its stdout on /dev/full.
+to_full() {
+	"$@" >/dev/full
+}
+
+# to_file FILE CMD...: run CMD with stdout in FILE (for output with NULs).
+to_file() {
+	local f=$1
+	shift
+	"$@" >"$f"
+}
+
+# assert_lines_are LINE...: $output holds exactly these lines, in any order
+# (a walk follows the filesystem's readdir order).
+assert_lines_are() {
+	local got want
+	got=$(printf '%s\n' "$output" | LC_ALL=C sort)
+	want=$(printf '%s\n' "$@" | LC_ALL=C sort)
+	if [ "$got" != "$want" ]; then
+		printf 'expected (sorted): [%s]\nactual (sorted):   [%s]\n' \
+			"$want" "$got" >&2
+		return 1
+	fi
+}
+
+# one_line: the message on stderr was one line.
+one_line() {
+	if [ "${#stderr_lines[@]}" -ne 1 ]; then
+		printf 'expected one line on stderr, got %d\n' \
+			"${#stderr_lines[@]}" >&2
+		return 1
+	fi
+}

@@ -7,11 +7,6 @@ load helpers
 
 REPO=$BATS_TEST_DIRNAME/..
 
-# Run a command with its stdout on /dev/full.
-to_full() {
-	"$@" >/dev/full
-}
-
 # The version that linkbox --version prints.
 lb_version() {
 	local v

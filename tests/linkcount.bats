@@ -1,19 +1,8 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=linkcount # for usage_error
 
 # linkcount: print COUNT<TAB>NAME for each FILE (applets/linkcount.c).
-
-# Run a command with its stdout on /dev/full.
-to_full() {
-	"$@" >/dev/full
-}
-
-# to_file FILE CMD...: run CMD with stdout in FILE (for output with NULs).
-to_file() {
-	local f=$1
-	shift
-	"$@" >"$f"
-}
 
 # Files with 1, 2 and 3 links: one, two (+ two.b), three (+ three.b, .c).
 make_counts() {
@@ -21,11 +10,6 @@ make_counts() {
 	command ln two two.b
 	command ln three three.b
 	command ln three three.c
-}
-
-usage_error() {
-	printf '%s\n%s' "linkcount: $1" \
-		"Try 'linkcount --help' for more information."
 }
 
 # --- output ----------------------------------------------------------------
@@ -562,19 +546,6 @@ usage_error() {
 }
 
 # --- -r: every non-directory under the trees -------------------------------
-
-# assert_lines_are LINE...: $output holds exactly these lines, in any order
-# (a walk follows the filesystem's readdir order).
-assert_lines_are() {
-	local got want
-	got=$(printf '%s\n' "$output" | LC_ALL=C sort)
-	want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-	if [ "$got" != "$want" ]; then
-		printf 'expected (sorted): [%s]\nactual (sorted):   [%s]\n' \
-			"$want" "$got" >&2
-		return 1
-	fi
-}
 
 # A tree t and a directory o beside it:
 #   t/big, t/sub/big2, t/sub/deep/big3   one file, 3 names, all in t

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=ln # for usage_error
 
 # ln: GNU coreutils ln with atomic replacement (applets/ln.c).
 # Expectations were checked against GNU ln 9.1; where linkbox differs on
@@ -10,11 +11,6 @@ load helpers
 # and musl (File exists, Not a directory, No such file or directory), and
 # up to it elsewhere.
 ENOENT='No such file or directory'
-
-# The first line of a usage error, then GNU's pointer to --help.
-usage_error() {
-	printf '%s\n%s' "ln: $1" "Try 'ln --help' for more information."
-}
 
 # The message for an invalid or ambiguous backup CONTROL, in the C locale.
 control_error() {

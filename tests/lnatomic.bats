@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=lnatomic # for usage_error
 
 # lnatomic: make or replace a link so that its name never disappears
 # (applets/lnatomic.c).  Fixtures and checks use the host's tools only.
@@ -7,20 +8,6 @@ load helpers
 teardown() {
 	if [ -n "${MNT:-}" ]; then
 		umount "$MNT" || umount -l "$MNT"
-	fi
-}
-
-usage_error() {
-	printf '%s\n%s' "lnatomic: $1" \
-		"Try 'lnatomic --help' for more information."
-}
-
-# The message was one line.
-one_line() {
-	if [ "${#stderr_lines[@]}" -ne 1 ]; then
-		printf 'expected one line on stderr, got %d\n' \
-			"${#stderr_lines[@]}" >&2
-		return 1
 	fi
 }
 
@@ -36,12 +23,6 @@ mount_tmpfs() {
 	mkdir mnt
 	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
 	MNT=$PWD/mnt
-}
-
-need_strace() {
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e trace=fsync true 2>/dev/null ||
-		skip "strace cannot trace here"
 }
 
 # traced STRACE_OPTIONS... -- APPLET ARGS: run the applet under strace.
@@ -555,7 +536,7 @@ traced() {
 
 @test "lnatomic: --replace-dir refuses where no exchange is possible" {
 	skip_unless_applet lnatomic
-	need_strace
+	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=renameat2:error=EINVAL true \
 		2>/dev/null || skip "strace cannot inject faults here"
 	mkdir conf
@@ -640,7 +621,7 @@ traced() {
 
 @test "lnatomic: --sync fsyncs the directory holding LINK_NAME" {
 	skip_unless_applet lnatomic
-	need_strace
+	need_strace -e trace=fsync
 	mkdir d
 	trace=$BATS_TEST_TMPDIR/fsync.trace
 	run -0 --separate-stderr traced -f -y -qq -o "$trace" -e trace=fsync \
@@ -653,7 +634,7 @@ traced() {
 
 @test "lnatomic: without --sync nothing is fsynced" {
 	skip_unless_applet lnatomic
-	need_strace
+	need_strace -e trace=fsync
 	trace=$BATS_TEST_TMPDIR/fsync.trace
 	run -0 --separate-stderr traced -f -qq -o "$trace" -e trace=fsync \
 		-- lnatomic -s t l
@@ -664,7 +645,7 @@ traced() {
 
 @test "lnatomic: --sync reports a failed fsync and exits 1" {
 	skip_unless_applet lnatomic
-	need_strace
+	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
 	run -1 --separate-stderr traced -f -o /dev/null \
@@ -799,7 +780,7 @@ traced() {
 
 @test "lnatomic: --cleanup reports a temporary it cannot remove, once" {
 	skip_unless_applet lnatomic
-	need_strace
+	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=unlinkat:error=EPERM true \
 		2>/dev/null || skip "strace cannot inject faults here"
 	mkdir d

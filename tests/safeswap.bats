@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 load helpers
+USAGE_APPLET=safeswap # for usage_error
 
 # safeswap: exchange two paths atomically (applets/safeswap.c).  Fixtures
 # and checks use the host's tools only.
@@ -7,20 +8,6 @@ load helpers
 teardown() {
 	if [ -n "${MNT:-}" ]; then
 		umount "$MNT" || umount -l "$MNT"
-	fi
-}
-
-usage_error() {
-	printf '%s\n%s' "safeswap: $1" \
-		"Try 'safeswap --help' for more information."
-}
-
-# The message was one line.
-one_line() {
-	if [ "${#stderr_lines[@]}" -ne 1 ]; then
-		printf 'expected one line on stderr, got %d\n' \
-			"${#stderr_lines[@]}" >&2
-		return 1
 	fi
 }
 
@@ -45,18 +32,12 @@ mount_tmpfs() {
 	MNT=$PWD/mnt
 }
 
-need_strace() {
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e trace=fsync true 2>/dev/null ||
-		skip "strace cannot trace here"
-}
-
 # The fallbacks are reached by making renameat2 fail with EINVAL, as it
 # does on FUSE and NFS.  They use plain renameat, which must then be a
 # system call of its own (it is on x86_64; where libc implements it with
 # renameat2, the injection would hit it as well).
 need_inject() {
-	need_strace
+	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=renameat2:error=EINVAL true \
 		2>/dev/null || skip "strace cannot inject faults here"
 	strace -f -o /dev/null -e trace=renameat true 2>/dev/null ||
@@ -403,7 +384,7 @@ no_exchange() {
 
 @test "safeswap: --sync fsyncs the directories of both names" {
 	skip_unless_applet safeswap
-	need_strace
+	need_strace -e trace=fsync
 	mkdir p q
 	echo A >p/a
 	echo B >q/b
@@ -419,7 +400,7 @@ no_exchange() {
 
 @test "safeswap: --sync reports a failed fsync" {
 	skip_unless_applet safeswap
-	need_strace
+	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
 	make_pair

@@ -43,15 +43,8 @@ RUNS=${RUNS:-3}
 SLOW=${SLOW:-30}
 FDUPES=${FDUPES:-}
 MKDUPS=${MKDUPS:-tests/bench/mkdups}
-if [ -z "${BENCH_TIMER:-}" ]; then
-	BENCH_TIMER='date'
-	command -v hyperfine >/dev/null 2>&1 && BENCH_TIMER=hyperfine
-fi
-if [ -z "${LINKBOX:-}" ]; then
-	LINKBOX=./linkbox
-	[ -x ./linkbox-static ] && LINKBOX=./linkbox-static
-fi
-LINKBOX=$(realpath "$LINKBOX") || exit 2
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
 MKDUPS=$(realpath "$MKDUPS") || exit 2
 
 case $SIZE$SEED$MIB$ROUNDS$RUNS$SLOW in
@@ -65,17 +58,8 @@ if [ "$SIZE" -lt 100 ] || [ "$ROUNDS" -lt 1 ] || [ "$RUNS" -lt 1 ]; then
 	echo "dedup.sh: need SIZE >= 100, ROUNDS >= 1, RUNS >= 1" >&2
 	exit 2
 fi
-if [ "$BENCH_TIMER" = date ]; then
-	case $(date +%s%N) in
-	*[!0-9]*) echo "dedup.sh: date +%s%N unsupported; install" \
-		"hyperfine" >&2
-		exit 2 ;;
-	esac
-fi
+need_date_ns dedup.sh
 
-loadavg() {
-	cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'
-}
 start=$(date +%s)
 echo "load average at start: $(loadavg) ($(getconf _NPROCESSORS_ONLN \
 	2>/dev/null || echo '?') cpus)"
@@ -401,17 +385,7 @@ time_round() {
 			cat hf.err >&2
 			return 1
 		fi
-		# The JSON lists each command, then its times in seconds,
-		# one a line.
-		awk -v r="$r" '
-		/"command":/ {
-			c = $0; sub(/^[^:]*: *"/, "", c); sub(/",?$/, "", c)
-		}
-		/"times": *\[/ { t = 1; next }
-		t && /\]/ { t = 0; next }
-		t { v = $1; sub(/,$/, "", v)
-			printf "%.0f\n", v * 1e9 >>(c "/times." r) }
-		' round.json
+		hf_times "$r"
 	else
 		for k; do
 			read -r cmd <"$k/cmd"
@@ -451,13 +425,6 @@ while [ "$r" -lt "$ROUNDS" ] && [ -n "$timed" ]; do
 	echo "(round $((r + 1)) of $ROUNDS done; load average $(loadavg))"
 	r=$((r + 1))
 done
-
-# median FILE...: the median of the numbers in the FILEs.
-median() {
-	sort -n "$@" | awk '{ t[NR] = $1 } END {
-		if (NR % 2) print t[(NR + 1) / 2]
-		else printf "%.0f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
-}
 
 echo "duplicates in a tree of $SIZE files, $((warm >> 20)) MiB (seed" \
 	"$SEED): median of $ROUNDS x $RUNS runs (timer: $BENCH_TIMER)"

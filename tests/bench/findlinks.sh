@@ -35,15 +35,8 @@ ROUNDS=${ROUNDS:-2}
 RUNS=${RUNS:-3}
 FIND=${FIND:-find}
 MKTREE=${MKTREE:-tests/bench/mktree}
-if [ -z "${BENCH_TIMER:-}" ]; then
-	BENCH_TIMER='date'
-	command -v hyperfine >/dev/null 2>&1 && BENCH_TIMER=hyperfine
-fi
-if [ -z "${LINKBOX:-}" ]; then
-	LINKBOX=./linkbox
-	[ -x ./linkbox-static ] && LINKBOX=./linkbox-static
-fi
-LINKBOX=$(realpath "$LINKBOX") || exit 2
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
 
 case $SIZE$SEED$ROUNDS$RUNS in
 *[!0-9]* | '')
@@ -55,21 +48,12 @@ if [ "$SIZE" -lt 1000 ] || [ "$ROUNDS" -lt 1 ] || [ "$RUNS" -lt 1 ]; then
 	echo "findlinks.sh: need SIZE >= 1000, ROUNDS >= 1, RUNS >= 1" >&2
 	exit 2
 fi
-if [ "$BENCH_TIMER" = date ]; then
-	case $(date +%s%N) in
-	*[!0-9]*) echo "findlinks.sh: date +%s%N unsupported; install" \
-		"hyperfine" >&2
-		exit 2 ;;
-	esac
-fi
+need_date_ns findlinks.sh
 if ! "$FIND" --version 2>/dev/null | grep -q 'GNU findutils'; then
 	echo "findlinks.sh: skipped: $FIND is not GNU find"
 	exit 0
 fi
 
-loadavg() {
-	cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'
-}
 start=$(date +%s)
 echo "load average at start: $(loadavg) ($(getconf _NPROCESSORS_ONLN \
 	2>/dev/null || echo '?') cpus)"
@@ -269,17 +253,7 @@ time_round() {
 			cat hf.err >&2
 			return 1
 		fi
-		# The JSON lists each command, then its times in seconds,
-		# one a line.
-		awk -v r="$r" '
-		/"command":/ {
-			c = $0; sub(/^[^:]*: *"/, "", c); sub(/",?$/, "", c)
-		}
-		/"times": *\[/ { t = 1; next }
-		t && /\]/ { t = 0; next }
-		t { v = $1; sub(/,$/, "", v)
-			printf "%.0f\n", v * 1e9 >>(c "/times." r) }
-		' round.json
+		hf_times "$r"
 	else
 		for k; do
 			i=-1
@@ -331,13 +305,6 @@ for k in $variants; do
 	)
 	tail -n 1 "$k/rss.out" >"$k/rss"
 done
-
-# median FILE...: the median of the numbers in the FILEs.
-median() {
-	sort -n "$@" | awk '{ t[NR] = $1 } END {
-		if (NR % 2) print t[(NR + 1) / 2]
-		else printf "%.0f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
-}
 
 echo "tree of $SIZE entries (seed $SEED): median of $ROUNDS x $RUNS runs" \
 	"(timer: $BENCH_TIMER)"

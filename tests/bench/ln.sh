@@ -21,15 +21,8 @@ N=${N:-2000}
 ROUNDS=${ROUNDS:-5}
 GNU_LN=${GNU_LN:-/usr/bin/ln}
 MUSL_CC=${MUSL_CC:-musl-gcc}
-if [ -z "${BENCH_TIMER:-}" ]; then
-	BENCH_TIMER='date'
-	command -v hyperfine >/dev/null 2>&1 && BENCH_TIMER=hyperfine
-fi
-if [ -z "${LINKBOX:-}" ]; then
-	LINKBOX=./linkbox
-	[ -x ./linkbox-static ] && LINKBOX=./linkbox-static
-fi
-LINKBOX=$(realpath "$LINKBOX") || exit 2
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
 
 case $N$ROUNDS in
 *[!0-9]* | '') echo "ln.sh: N and ROUNDS must be numbers" >&2; exit 2 ;;
@@ -38,12 +31,7 @@ if [ "$N" -lt 2 ] || [ "$ROUNDS" -lt 1 ]; then
 	echo "ln.sh: need N >= 2 and ROUNDS >= 1" >&2
 	exit 2
 fi
-if [ "$BENCH_TIMER" = date ]; then
-	case $(date +%s%N) in
-	*[!0-9]*) echo "ln.sh: date +%s%N unsupported; install hyperfine" >&2
-		exit 2 ;;
-	esac
-fi
+need_date_ns ln.sh
 if ! "$GNU_LN" --version 2>/dev/null | grep -q 'GNU coreutils'; then
 	echo "ln.sh: skipped: $GNU_LN is not GNU ln"
 	exit 0
@@ -228,22 +216,15 @@ $(cat "$k/label"): BROKEN after timing: $why"
 	fi
 done
 
-# median KEY: the median round of KEY, in nanoseconds.
-median() {
-	sort -n "$1/times" | awk '{ t[NR] = $1 } END {
-		if (NR % 2) print t[(NR + 1) / 2]
-		else printf "%.0f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
-}
-
 echo "ln -sf replacing a symlink: $N calls from a sh loop, median of" \
 	"$ROUNDS rounds (timer: $BENCH_TIMER)"
 printf '%-18s %10s %9s %9s %8s\n' "ln -sf x$N" "median ms" "us/call" \
 	"GNU/this" "spread"
 gnu=
-case " $variants " in *" gnu "*) gnu=$(median gnu) ;; esac
+case " $variants " in *" gnu "*) gnu=$(median gnu/times) ;; esac
 for k in $variants; do
 	sort -n "$k/times" | awk -v label="$(cat "$k/label")" -v n="$N" \
-		-v med="$(median "$k")" -v gnu="$gnu" '
+		-v med="$(median "$k/times")" -v gnu="$gnu" '
 		NR == 1 { lo = $1 } { hi = $1 }
 		END {
 			ratio = gnu == "" ? "-" : sprintf("%.2f", gnu / med)
