@@ -42,6 +42,9 @@ struct level {
 };
 
 struct walker {
+	char *spare[WALK_OPEN_MAX];	/* buffers to reuse: malloc and free
+					 * per directory cost musl dearly */
+	size_t nspare;
 	struct level *levels;
 	size_t depth, cap, open;
 	char *path;
@@ -69,6 +72,21 @@ path_set(struct walker *w, size_t at, const char *name)
 	memcpy(w->path + at, name, len + 1);
 }
 
+static char *
+buf_get(struct walker *w)
+{
+	return w->nspare ? w->spare[--w->nspare] : xmalloc(WALK_BUF);
+}
+
+static void
+buf_put(struct walker *w, char *buf)
+{
+	if (w->nspare < WALK_OPEN_MAX)
+		w->spare[w->nspare++] = buf;
+	else
+		free(buf);
+}
+
 /* Close the shallowest open level but the current one, to free a
  * descriptor; false when there is none. */
 static bool
@@ -85,7 +103,7 @@ close_one(struct walker *w)
 		l->dev = st.st_dev;
 		l->ino = st.st_ino;
 		close(l->fd);
-		free(l->buf);
+		buf_put(w, l->buf);
 		l->fd = -1;
 		w->open--;
 		return true;
@@ -147,7 +165,7 @@ push(struct walker *w, int parent, const char *name)
 	}
 	l = &w->levels[w->depth++];
 	l->fd = fd;
-	l->buf = xmalloc(WALK_BUF);
+	l->buf = buf_get(w);
 	l->pos = l->end = 0;
 	l->pathlen = strlen(w->path);
 	w->open++;
@@ -176,7 +194,7 @@ pop(struct walker *w)
 		}
 	}
 	close(l->fd);
-	free(l->buf);
+	buf_put(w, l->buf);
 	w->open--;
 	if (!up || up->fd != -1)
 		return true;
@@ -186,7 +204,7 @@ pop(struct walker *w)
 		return false;
 	}
 	up->fd = fd;
-	up->buf = xmalloc(WALK_BUF);
+	up->buf = buf_get(w);
 	up->pos = up->end = 0;
 	w->open++;
 	return true;
@@ -333,9 +351,11 @@ out:
 
 		if (l->fd != -1) {
 			close(l->fd);
-			free(l->buf);
+			buf_put(&w, l->buf);
 		}
 	}
+	while (w.nspare)
+		free(w.spare[--w.nspare]);
 	free(w.levels);
 	free(w.path);
 	return status;
