@@ -14,22 +14,37 @@ int exit_status;
 int fail_status = 1;
 int trouble_status = 2;
 
-/* "APPLET: text[: strerror]" and END, in one write. */
+/* "APPLET: text[: strerror]" and END, in one write.  A message too long
+ * for the stack buffer (names can be far longer than PATH_MAX) is built
+ * in the heap; failing that, the text is cut but the reason kept. */
 static void
 emit(int err, const char *end, const char *format, va_list ap)
 {
-	char buf[8192];
-	size_t len, cap = sizeof(buf) - 2;
+	const char *reason = err ? strerror(err) : "";
+	char stack[8192], *buf = stack;
+	size_t len, text, cap = sizeof(stack);
+	va_list again;
 
+	va_copy(again, ap);
+	text = fmt_va(NULL, 0, format, again);
+	va_end(again);
+	len = strlen(applet_name) + 2 + text + strlen(reason) + 3;
+	if (len > cap && (buf = malloc(len)))
+		cap = len;
+	else if (len > cap)
+		buf = stack;
 	len = fmt(buf, cap, "%s: ", applet_name);
-	len += fmt_va(buf + len, cap - len, format, ap);
-	if (err && len < cap)
-		len += fmt(buf + len, cap - len, ": %s", strerror(err));
-	if (len >= cap)
-		len = cap - 1;
-	len += fmt(buf + len, 2, "%s", end);
+	if (len + text + strlen(reason) + 3 > cap)
+		text = cap - len - strlen(reason) - 3;
+	fmt_va(buf + len, text + 1, format, ap);
+	len += text;
+	if (err)
+		len += fmt(buf + len, cap - len, ": %s", reason);
+	len += fmt(buf + len, cap - len, "%s", end);
 	if (write(STDERR_FILENO, buf, len) == -1)
 		exit_status = exit_status < fail_status ? fail_status : exit_status;
+	if (buf != stack)
+		free(buf);
 }
 
 static void
