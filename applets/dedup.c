@@ -975,6 +975,7 @@ dedup_main(int argc, char **argv)
 		if (end - i >= 2)
 			settle_group(sorted + i, end - i);
 	}
+	free(sorted);
 	show_progress(true);
 	fail_status = 2;
 	print_summary();
