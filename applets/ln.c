@@ -57,12 +57,6 @@ static struct made {
 } *made;
 
 static bool
-same_inode(const struct stat *a, const struct stat *b)
-{
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
-}
-
-static bool
 was_made(const char *dest, const struct stat *st)
 {
 	struct made *m;
@@ -215,16 +209,8 @@ static bool
 is_same_link(const char *source, const struct stat *src,
     const struct stat *dst, int dfd, const char *base)
 {
-	char text[PATH_MAX];
-	ssize_t n;
-
-	if (!opt.symbolic)
-		return same_inode(src, dst);
-	if (!S_ISLNK(dst->st_mode))
-		return false;
-	n = readlinkat(dfd, base, text, sizeof(text));
-	return n >= 0 && (size_t)n == strlen(source) &&
-	    !memcmp(text, source, n);
+	return opt.symbolic ? path_reads(dfd, base, dst, source) :
+	    same_inode(src, dst);
 }
 
 /* SOURCE and DEST are one directory entry: the same name in the same

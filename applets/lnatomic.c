@@ -71,26 +71,12 @@ describe(const struct stat *st, int dfd, const char *base, char *buf,
 	return quote(buf);
 }
 
-/* LINK_NAME (BASE in DFD, stat ST) is a symlink reading TEXT. */
-static bool
-reads(const struct stat *st, int dfd, const char *base, const char *text)
-{
-	char buf[PATH_MAX];
-	ssize_t n;
-
-	if (!S_ISLNK(st->st_mode))
-		return false;
-	n = readlinkat(dfd, base, buf, sizeof(buf));
-	return n >= 0 && (size_t)n == strlen(text) && !memcmp(buf, text, n);
-}
-
 static bool
 same_file(const struct stat *st, const char *path)
 {
 	struct stat other;
 
-	return lstat(path, &other) == 0 && other.st_ino == st->st_ino &&
-	    other.st_dev == st->st_dev;
+	return lstat(path, &other) == 0 && same_inode(&other, st);
 }
 
 static int
@@ -230,15 +216,16 @@ link_atomically(const char *target, const char *linkname)
 		cur = NULL;
 	}
 	if (opt.expect && (!cur || !(opt.symbolic ?
-	    reads(cur, dfd, base, opt.expect) : same_file(cur, opt.expect)))) {
+	    path_reads(dfd, base, cur, opt.expect) :
+	    same_file(cur, opt.expect)))) {
 		msg_warn("%s is not %s %s; not replaced", quote(linkname),
 		    opt.symbolic ? "a symbolic link to" : "the same file as",
 		    quote(opt.expect));
 		r = UNMET;
 		goto out;
 	}
-	if (cur && (opt.symbolic ? reads(cur, dfd, base, target) :
-	    cur->st_ino == tst.st_ino && cur->st_dev == tst.st_dev)) {
+	if (cur && (opt.symbolic ? path_reads(dfd, base, cur, target) :
+	    same_inode(cur, &tst))) {
 		if (opt.verbose)
 			out("%s unchanged: %s %s\n", quote(linkname),
 			    opt.symbolic ? "->" : "=>", quote(target));

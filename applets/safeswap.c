@@ -98,7 +98,7 @@ swap_by_links(struct side *a, struct side *b)
 	int err;
 
 	/* Two names of one file: swapping them changes nothing. */
-	if (a->st.st_ino == b->st.st_ino && a->st.st_dev == b->st.st_dev)
+	if (same_inode(&a->st, &b->st))
 		return true;
 
 	if (atomic_temp(a->dfd, a->base, 0, b->dfd, b->base, "safeswap",
@@ -195,7 +195,7 @@ swap(const char *pa, const char *pb)
 	}
 	if (a.st.st_ino == b.st.st_ino && !strcmp(a.base, b.base) &&
 	    fstat(a.dfd, &da) == 0 && fstat(b.dfd, &db) == 0 &&
-	    da.st_ino == db.st_ino && da.st_dev == db.st_dev) {
+	    same_inode(&da, &db)) {
 		msg_warn("%s and %s are the same name", quote(pa), quote(pb));
 		goto out;
 	}

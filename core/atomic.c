@@ -88,7 +88,7 @@ replace(int srcfd, const char *src, int flags, int dirfd, const char *base,
 	if (srcfd != -1 &&
 	    fstatat(dirfd, tmp, &left, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    fstatat(dirfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    left.st_ino == now.st_ino && left.st_dev == now.st_dev &&
+	    same_inode(&left, &now) &&
 	    unlinkat(dirfd, tmp, 0) == -1)
 		msg_warnsys("cannot remove the temporary %s beside %s",
 		    quote(tmp), quote(base));

@@ -106,6 +106,13 @@ struct itab {
 };
 struct inode *itab_get(struct itab *t, const struct stat *st, bool *added);
 
+/* Two stat results of one file: hard links never cross devices. */
+static inline bool
+same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
 /* path.c */
 char *path_join(const char *dir, const char *name);
 const char *path_base(const char *path);
@@ -114,6 +121,8 @@ char *path_canon(const char *path);
 char *path_relative(const char *file, const char *dir);
 int path_resolve_in(int rootfd, const char *path);
 char *path_canon_entry(const char *path);
+bool path_reads(int dfd, const char *name, const struct stat *st,
+    const char *text);
 size_t path_outermost(char **paths, size_t n, bool xdev);
 
 #endif

@@ -92,7 +92,7 @@ install_one(const char *self, const struct stat *self_st, int dirfd,
 	}
 	if (S_ISLNK(st.st_mode) && fstatat(dirfd, name, &st, 0) == -1)
 		st.st_ino = 0;
-	ours = st.st_ino == self_st->st_ino && st.st_dev == self_st->st_dev;
+	ours = same_inode(&st, self_st);
 	if (!ours && !force) {
 		msg_warn("%s exists and is not linkbox (use -f to replace it)",
 		    quote(path));

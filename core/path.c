@@ -386,3 +386,17 @@ path_outermost(char **paths, size_t n, bool xdev)
 	free(dev);
 	return k;
 }
+
+/* NAME in DFD, whose lstat is ST, is a symbolic link reading TEXT. */
+bool
+path_reads(int dfd, const char *name, const struct stat *st,
+    const char *text)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!S_ISLNK(st->st_mode))
+		return false;
+	n = readlinkat(dfd, name, buf, sizeof(buf));
+	return n >= 0 && (size_t)n == strlen(text) && !memcmp(buf, text, n);
+}
