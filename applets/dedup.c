@@ -5,10 +5,11 @@
  *              [--max-size=N] [--exclude=PATTERN]... PATH...
  *
  * Walks the PATHs, groups regular files by device, size, owner, group and
- * mode (and mtime with --mtime), narrows each group by the contents of
- * its first and last blocks, then confirms every match byte for byte by
- * reading the candidates side by side.  A hash only sorts; it never
- * decides.  Names already hard-linked together are one file throughout.
+ * mode (and mtime with --mtime), narrows each group by a hash of the
+ * first HEAD bytes (two threads read them), then confirms every match
+ * byte for byte by reading the candidates side by side, the last block
+ * first.  A hash only sorts; it never decides.  Names already hard-linked
+ * together are one file throughout.
  *
  * Each duplicate name is replaced so that it never disappears: the kept
  * file is linked under a temporary name beside it (never overwriting
@@ -27,6 +28,8 @@
  * or were skipped because they changed (each reported); 2 trouble.
  */
 #include "../core/linkbox.h"
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 
@@ -62,17 +65,18 @@ enum {
 enum keep { KEEP_LINKS, KEEP_OLDEST, KEEP_NEWEST, KEEP_FIRST };
 
 #define NONE ((unsigned)-1)
+#define HEAD 64		/* bytes read of every candidate at first */
 #define BLOCK 4096
 #define CHUNK 65536
 #define BATCH 64
-#define POOL (8 << 20)	/* bytes of small files kept per group */
+#define THREAD_MIN 256	/* candidates worth a second reading thread */
 
 struct file {			/* one inode; kept small: there are many */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
-	unsigned long long hash;	/* of the first and last blocks */
+	unsigned long long hash;	/* of the first HEAD bytes */
 	uid_t uid;
 	gid_t gid;
 	mode_t mode;
@@ -80,8 +84,9 @@ struct file {			/* one inode; kept small: there are many */
 	unsigned names;		/* names found inside the PATHs */
 	unsigned name;		/* its first name in names[] */
 	unsigned blocks;	/* st_blocks, in 512-byte units */
-	unsigned order;		/* when the walk met it */
-	unsigned slot;		/* its place in the group being settled */
+	unsigned slot;		/* its class in the group being compared */
+	unsigned data;		/* offset of its bytes in small[] (<= HEAD) */
+	bool candidate;		/* other files have its size, owner... */
 	bool gone;		/* unreadable: left alone */
 };
 
@@ -107,6 +112,8 @@ static struct name *names;
 static size_t nnames, capnames;
 static char *arena;
 static size_t arena_len, arena_cap;
+static unsigned char *small;	/* the contents of the smallest files */
+static size_t small_len;
 static struct itab linked;	/* multiply-linked inodes -> files[] */
 
 static struct {
@@ -118,21 +125,6 @@ static volatile sig_atomic_t stop_signal;
 static sigset_t stop_signals;
 static bool progress;
 static struct timespec last_progress;
-
-static void *
-grown(void *v, size_t *cap, size_t n, size_t size)
-{
-	void *bigger;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap * 2 + 256;
-	bigger = xmalloc(*cap * size);
-	if (n)
-		memcpy(bigger, v, n * size);
-	free(v);
-	return bigger;
-}
 
 static const char *
 path_of(size_t name)
@@ -240,28 +232,18 @@ excluded(const char *name)
 }
 
 static void
-add_name(struct file *f, size_t fi, const char *path)
+add_name(struct file *f, const char *path)
 {
 	size_t len = strlen(path) + 1;
 
-	names = grown(names, &capnames, nnames, sizeof(*names));
-	if (arena_len + len > arena_cap) {
-		char *bigger;
-
-		arena_cap = (arena_len + len) * 2;
-		bigger = xmalloc(arena_cap);
-		if (arena_len)
-			memcpy(bigger, arena, arena_len);
-		free(arena);
-		arena = bigger;
-	}
+	names = xgrow(names, &capnames, nnames + 1, sizeof(*names));
+	arena = xgrow(arena, &arena_cap, arena_len + len, 1);
 	memcpy(arena + arena_len, path, len);
 	names[nnames].path = arena_len;
 	names[nnames].next = f->names ? f->name : NONE;
 	f->name = nnames++;
 	f->names++;
 	arena_len += len;
-	(void)fi;
 }
 
 static int
@@ -292,12 +274,12 @@ visit(struct walk *e, void *arg)
 	if (st.st_nlink > 1) {
 		ino = itab_get(&linked, &st, &added);
 		if (!added) {
-			add_name(&files[ino->names], ino->names, e->path);
+			add_name(&files[ino->names], e->path);
 			return WALK_NEXT;
 		}
 		ino->names = nfiles;
 	}
-	files = grown(files, &capfiles, nfiles, sizeof(*files));
+	files = xgrow(files, &capfiles, nfiles + 1, sizeof(*files));
 	f = &files[nfiles];
 	memset(f, 0, sizeof(*f));
 	f->dev = st.st_dev;
@@ -309,20 +291,15 @@ visit(struct walk *e, void *arg)
 	f->mode = st.st_mode;
 	f->nlink = st.st_nlink;
 	f->blocks = st.st_blocks;
-	f->order = nfiles;
-	add_name(f, nfiles, e->path);
+	add_name(f, e->path);
 	nfiles++;
 	return WALK_NEXT;
 }
 
-/* The order that groups candidates: what must be equal.  Pointers are
- * sorted, not the files: moving 88-byte entries dominated the sort. */
+/* The order that groups candidates: what must be equal. */
 static int
-by_key(const void *pa, const void *pb)
+by_key(const struct file *a, const struct file *b)
 {
-	const struct file *a = *(struct file *const *)pa;
-	const struct file *b = *(struct file *const *)pb;
-
 #define CMP(x, y) if ((x) != (y)) return (x) < (y) ? -1 : 1
 	CMP(a->dev, b->dev);
 	CMP(a->size, b->size);
@@ -336,52 +313,35 @@ by_key(const void *pa, const void *pb)
 		CMP(a->mtime.tv_sec, b->mtime.tv_sec);
 		CMP(a->mtime.tv_nsec, b->mtime.tv_nsec);
 	}
-#undef CMP
 	return 0;
 }
 
-/* By the hash of the first and last blocks (all equal when testing that
- * a collision changes nothing); the bytes are compared later. */
-static int
-by_hash(const void *pa, const void *pb)
+/* The end of the group of SORTED[i]: the files alike in by_key. */
+static size_t
+group_end(struct file **sorted, size_t i)
 {
-	const struct file *a = *(struct file *const *)pa;
-	const struct file *b = *(struct file *const *)pb;
+	size_t end = i + 1;
 
-	return a->hash < b->hash ? -1 : a->hash > b->hash;
+	while (end < nfiles && !by_key(sorted[i], sorted[end]))
+		end++;
+	return end;
 }
 
-/* Open F by its first name.  Whether it still is the inode walked, in
- * the state walked, is checked where it matters: at the replacement. */
+/* By the hash of the head (all equal when testing that a collision
+ * changes nothing); the bytes are compared later. */
 static int
-open_file(struct file *f)
+by_hash(const struct file *a, const struct file *b)
 {
-	int fd = openat(AT_FDCWD, path_of(f->name), O_RDONLY | O_NOFOLLOW |
-	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	if (fd == -1) {
-		msg_warnsys("%s", quote(path_of(f->name)));
-		f->gone = true;
-		sum.failed++;
-	}
-	return fd;
+	CMP(a->hash, b->hash);
+	return 0;
 }
 
-static bool
-read_at(int fd, unsigned char *buf, size_t len, off_t at)
+static int
+by_slot(const struct file *a, const struct file *b)
 {
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, buf, len, at);
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= n;
-		at += n;
-		sum.compared += n;
-	}
-	return true;
+	CMP(a->slot, b->slot);
+	return 0;
+#undef CMP
 }
 
 /* Order two byte strings of length N: a total order, not a lexical one,
@@ -404,11 +364,106 @@ order_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 	return 0;
 }
 
-/* A word at a time: enough to sort; equality is always checked. */
-static unsigned long long
-hash(const unsigned char *p, size_t len)
+/* The smallest files by their contents, kept in small[]. */
+static int
+by_content(const struct file *a, const struct file *b)
 {
-	unsigned long long h = len, w;
+	return order_bytes(small + a->data, small + b->data, a->size);
+}
+
+/* Sort V[0..n) by CMP, stably: runs of 8 by insertion, then merged.
+ * musl's qsort moves every element through a memcpy call, and sorting
+ * was a fifth of the run in the static build. */
+static void
+sort_files(struct file **v, size_t n,
+    int (*cmp)(const struct file *, const struct file *))
+{
+	static struct file **spare;
+	static size_t spare_len;
+	struct file **from = v, **to, **swap, *x;
+	size_t i, k, lo, mid, hi, l, r, w;
+
+	for (lo = 0; lo < n; lo += 8)
+		for (i = lo + 1; i < n && i < lo + 8; i++) {
+			x = v[i];
+			for (k = i; k > lo && cmp(v[k - 1], x) > 0; k--)
+				v[k] = v[k - 1];
+			v[k] = x;
+		}
+	if (n <= 8)
+		return;
+	if (spare_len < n) {
+		free(spare);
+		spare = xmalloc(n * sizeof(*spare));
+		spare_len = n;
+	}
+	to = spare;
+	for (w = 8; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo = hi) {
+			mid = n - lo < w ? n : lo + w;
+			hi = n - mid < w ? n : mid + w;
+			for (l = lo, r = mid, k = lo; k < hi; k++)
+				to[k] = r == hi || (l < mid &&
+				    cmp(from[l], from[r]) <= 0) ?
+				    from[l++] : from[r++];
+		}
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+#define READ_FLAGS (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
+/* F cannot be opened or read (errno says why): it is left alone. */
+static void
+unreadable(struct file *f, const char *how)
+{
+	msg_warnsys("%s%s", how, quote(path_of(f->name)));
+	f->gone = true;
+	sum.failed++;
+}
+
+/* Open F by its first name.  Whether it still is the inode walked, in
+ * the state walked, is checked where it matters: at the replacement. */
+static int
+open_file(struct file *f)
+{
+	int fd = f->gone ? -1 : openat(AT_FDCWD, path_of(f->name), READ_FLAGS);
+
+	if (fd == -1 && !f->gone)
+		unreadable(f, "");
+	return fd;
+}
+
+static bool
+read_at(int fd, unsigned char *buf, size_t len, off_t at,
+    unsigned long long *count)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pread(fd, buf, len, at);
+		if (n == 0)
+			errno = ENODATA;	/* shorter than when walked */
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= n;
+		at += n;
+		*count += n;
+	}
+	return true;
+}
+
+/* A word at a time: enough to sort; equality is always checked.  SEED
+ * chains the pieces of a file read in turn. */
+static unsigned long long
+hash(unsigned long long seed, const unsigned char *p, size_t len)
+{
+	unsigned long long h = seed ^ len, w;
 
 	if (opt.collide)
 		return 0;
@@ -422,102 +477,193 @@ hash(const unsigned char *p, size_t len)
 	return h;
 }
 
-/* Hash F's first and last blocks (the whole file when small), read into
- * EDGE (2 * BLOCK bytes). */
-static void
-hash_edges(struct file *f, unsigned char *edge)
-{
-	size_t len = f->size <= 2 * BLOCK ? (size_t)f->size : 2 * BLOCK;
-	size_t head = f->size <= 2 * BLOCK ? len : BLOCK;
-	int fd = open_file(f);
+/* A share of the candidates, files[lo..hi), whose heads one thread
+ * reads. */
+struct reader {
+	size_t lo, hi;
+	unsigned long long compared;
+};
 
-	if (fd == -1)
-		return;
-	if (!read_at(fd, edge, head, 0) || !read_at(fd, edge + head,
-	    len - head, f->size - (off_t)(len - head))) {
-		msg_warnsys("cannot read %s", quote(path_of(f->name)));
-		f->gone = true;
-		sum.failed++;
-	} else
-		f->hash = hash(edge, len);
-	close(fd);
+/* Hash the first HEAD bytes of R's candidates, keeping whole the files
+ * no larger, in walk order: the files of a directory are then opened
+ * through one descriptor of it, not each by its whole path (the lookups
+ * were a sixth of the run).  It may run beside the main thread, so it
+ * reports nothing: a file it cannot read is marked gone, with errno in
+ * its hash and in its slot whether opening (0) or reading (1) failed. */
+static void *
+read_heads_in(void *arg)
+{
+	struct reader *r = arg;
+	unsigned char head[HEAD], *into;
+	const char *path, *base, *dir = NULL;
+	size_t i, len, dirlen = 0;
+	int dfd = -1, fd = -1;
+	char *d;
+
+	for (i = r->lo; i < r->hi && !stop_signal; i++) {
+		struct file *f = &files[i];
+
+		if (!f->candidate)
+			continue;
+		path = path_of(f->name);
+		base = path_base(path);
+		if (dfd == -1 || (size_t)(base - path) != dirlen ||
+		    memcmp(path, dir, dirlen)) {
+			if (dfd != -1)
+				close(dfd);
+			d = path_dir(path);
+			dfd = openat(AT_FDCWD, d, O_PATH | O_DIRECTORY |
+			    O_CLOEXEC);
+			free(d);
+			dir = path;
+			dirlen = base - path;
+		}
+		len = f->size < HEAD ? (size_t)f->size : HEAD;
+		into = f->data == NONE ? head : small + f->data;
+		f->slot = 0;
+		if (dfd != -1 && (fd = openat(dfd, base, READ_FLAGS)) != -1) {
+			f->slot = 1;
+			if (read_at(fd, into, len, 0, &r->compared))
+				f->hash = hash(0, into, len);
+			else
+				f->gone = true;
+			close(fd);
+		} else
+			f->gone = true;
+		if (f->gone)
+			f->hash = errno;
+	}
+	if (dfd != -1)
+		close(dfd);
+	return NULL;
 }
 
-/* Split the N files F (same size, same hash of their edges) into
- * classes of identical content by reading them side by side, whole,
- * BATCH at a time with F[0] in every batch.  CLASS[i] gets 0 for F[0]'s
- * class, or another number shared only by files identical to each
- * other. */
+/* Read the heads of all candidates, on two threads when there are two
+ * processors: opening and reading are most of the time. */
 static void
-compare(struct file **f, size_t n, size_t *class)
+read_heads(void)
+{
+	struct reader r[2] = { { 0, nfiles, 0 }, { nfiles, nfiles, 0 } };
+	size_t i, n = 0, half = 0;
+	cpu_set_t cpus;
+	sigset_t old;
+	pthread_t t;
+
+	for (i = 0; i < nfiles; i++) {
+		files[i].data = NONE;
+		if (!files[i].candidate)
+			continue;
+		n++;
+		if (files[i].size <= HEAD && small_len <= NONE - HEAD) {
+			files[i].data = small_len;
+			small_len += files[i].size;
+		}
+	}
+	small = xmalloc(small_len);
+	for (i = 0; i < nfiles && half < n / 2; i++)
+		half += files[i].candidate;
+	if (n >= THREAD_MIN && sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+	    CPU_COUNT(&cpus) > 1) {
+		r[0].hi = r[1].lo = i;
+		pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
+		if (pthread_create(&t, NULL, read_heads_in, &r[1]) != 0)
+			r[0].hi = nfiles;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	read_heads_in(&r[0]);
+	if (r[0].hi != nfiles)
+		pthread_join(t, NULL);
+	sum.compared += r[0].compared + r[1].compared;
+	for (i = 0; i < nfiles; i++)
+		if (files[i].gone) {
+			errno = files[i].hash;
+			unreadable(&files[i], files[i].slot ? "cannot read " :
+			    "");
+		}
+}
+
+/* Files read side by side, one batch of compare(). */
+struct batch {
+	size_t n;
+	struct file *f[BATCH];
+	int fd[BATCH];
+	unsigned cls[BATCH];	/* index of the first alike, or NONE */
+};
+
+/* Compare LEN bytes at AT of the files of B still in a class.  False
+ * when none but the first is: the rest need not be read. */
+static bool
+compare_bytes(struct batch *b, off_t at, size_t len)
 {
 	static unsigned char *buf;
-	size_t cls[BATCH], now[BATCH], count[BATCH], idx[BATCH];
-	size_t i, j, b, m, len;
-	off_t at, end = f[0]->size;
-	int fds[BATCH];
+	unsigned now[BATCH], count[BATCH];
+	size_t i, j;
+	bool more = false;
 
 	if (!buf)
 		buf = xmalloc((size_t)BATCH * CHUNK);
-	class[0] = 0;
-	for (b = 1; b < n; b += m - 1) {
-		m = 1 + (n - b < BATCH - 1 ? n - b : BATCH - 1);
-		for (i = 0; i < m; i++) {
-			idx[i] = i ? b + i - 1 : 0;
-			fds[i] = open_file(f[idx[i]]);
-			cls[i] = fds[i] == -1 ? NONE : 0;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < b->n; i++) {
+		now[i] = b->cls[i];
+		if (now[i] == NONE)
+			continue;
+		if (!read_at(b->fd[i], buf + i * CHUNK, len, at,
+		    &sum.compared)) {
+			unreadable(b->f[i], "cannot read ");
+			now[i] = NONE;
+			continue;
 		}
-		for (at = 0; at < end; at += len) {
-			len = end - at < CHUNK ? (size_t)(end - at) : CHUNK;
-			memset(count, 0, sizeof(count));
-			for (i = 0; i < m; i++) {
-				now[i] = cls[i];
-				if (cls[i] == NONE)
-					continue;
-				if (!read_at(fds[i], buf + i * CHUNK, len, at)) {
-					msg_warnsys("cannot read %s",
-					    quote(path_of(f[idx[i]]->name)));
-					f[idx[i]]->gone = true;
-					sum.failed++;
-					now[i] = NONE;
-					continue;
-				}
-				for (j = 0; j < i; j++)
-					if (now[j] != NONE && cls[j] == cls[i] &&
-					    !order_bytes(buf + i * CHUNK,
-					    buf + j * CHUNK, len))
-						break;
-				now[i] = j < i ? now[j] : i;
-				count[now[i]]++;
-			}
-			/* A file alike to no other need not be read on. */
-			for (i = 0; i < m; i++) {
-				cls[i] = now[i];
-				if (i && now[i] != NONE && count[now[i]] == 1)
-					cls[i] = NONE;
-			}
-		}
-		for (i = 1; i < m; i++)
-			class[idx[i]] = cls[i] == NONE ? (size_t)-1 - idx[i] :
-			    cls[0] != NONE && cls[i] == cls[0] ? 0 :
-			    1 + b * BATCH + cls[i];
-		if (cls[0] == NONE)
-			class[0] = (size_t)-1;
-		for (i = 0; i < m; i++)
-			if (fds[i] != -1)
-				close(fds[i]);
+		for (j = 0; j < i; j++)
+			if (now[j] != NONE && b->cls[j] == b->cls[i] &&
+			    !order_bytes(buf + i * CHUNK, buf + j * CHUNK, len))
+				break;
+		now[i] = j < i ? now[j] : i;
+		count[now[i]]++;
 	}
+	/* A file alike to no other need not be read on. */
+	for (i = 0; i < b->n; i++) {
+		b->cls[i] = now[i];
+		if (i && now[i] != NONE && count[now[i]] == 1)
+			b->cls[i] = NONE;
+		more |= i && b->cls[i] != NONE;
+	}
+	return more;
 }
 
-static size_t *by_class_of;
-
-static int
-by_class(const void *pa, const void *pb)
+/* Split the N files F (same size, same head hash) into classes of
+ * identical content by reading them side by side, whole, BATCH at a
+ * time with F[0] in every batch.  Each file's slot gets the index in F
+ * of the first file of its batch alike to it (0: alike to F[0]), or
+ * NONE.  Larger files are read from their last block first: files
+ * that differ only at the end are common (logs, growing archives). */
+static void
+compare(struct file **f, size_t n)
 {
-	size_t a = by_class_of[*(const size_t *)pa];
-	size_t b = by_class_of[*(const size_t *)pb];
+	off_t at, end = f[0]->size, first = end > 2 * BLOCK ? BLOCK : 0;
+	off_t stop = end - first;
+	size_t i, k, len;
+	struct batch b;
+	bool more;
 
-	return a < b ? -1 : a > b;
+	for (k = 1; k < n; k += b.n - 1) {
+		b.n = 1 + (n - k < BATCH - 1 ? n - k : BATCH - 1);
+		for (i = 0; i < b.n; i++) {
+			b.f[i] = f[i ? k + i - 1 : 0];
+			b.fd[i] = open_file(b.f[i]);
+			b.cls[i] = b.fd[i] == -1 ? NONE : 0;
+		}
+		more = !first || compare_bytes(&b, end - first, first);
+		for (at = 0; more && at < stop; at += len) {
+			len = stop - at < CHUNK ? (size_t)(stop - at) : CHUNK;
+			more = compare_bytes(&b, at, len);
+		}
+		for (i = 0; i < b.n; i++) {
+			b.f[i]->slot = b.cls[i] == NONE ? NONE :
+			    b.cls[i] == 0 ? 0 : (unsigned)(k + b.cls[i] - 1);
+			if (b.fd[i] != -1)
+				close(b.fd[i]);
+		}
+	}
 }
 
 /* KEEP better than F as the file to keep? */
@@ -542,7 +688,7 @@ better(const struct file *keep, const struct file *f)
 			return keep->mtime.tv_sec > f->mtime.tv_sec;
 		return keep->mtime.tv_nsec >= f->mtime.tv_nsec;
 	default:
-		return keep->order < f->order;
+		return keep < f;	/* files[] is in walk order */
 	}
 }
 
@@ -725,111 +871,138 @@ link_class(struct file **c, size_t n)
 	}
 }
 
-/* Small files of a group kept whole in memory while it is settled: the
- * content of the file in slot i at data + i * size. */
-static struct {
-	const unsigned char *data;
-	size_t size;
-} pool;
-
-static const unsigned char *
-content(const struct file *f)
-{
-	return pool.data + f->slot * pool.size;
-}
-
-static int
-by_content(const void *pa, const void *pb)
-{
-	return order_bytes(content(*(struct file *const *)pa),
-	    content(*(struct file *const *)pb), pool.size);
-}
-
-/* Files F[0..n) have the same size and hash: find the classes of
+/* Files F[0..n) have the same size and head hash: find the classes of
  * identical content and link each.  Read side by side in batches, only
- * F[0]'s class is known complete; the others are settled again. */
+ * F[0]'s class is known complete; the others are compared again. */
 static void
 settle(struct file **f, size_t n)
 {
-	size_t *class = xmalloc(n * sizeof(*class)), *order;
-	struct file **members = xmalloc(n * sizeof(*members));
-	size_t i, j, end, rest;
+	size_t i, end, rest;
 	bool complete;
 
-	order = xmalloc(n * sizeof(*order));
 	while (n >= 2 && !stop_signal) {
-		complete = pool.data || f[0]->size == 0 || n <= BATCH;
-		if (f[0]->size == 0) {
-			memset(class, 0, n * sizeof(*class));
-		} else if (pool.data) {
-			/* Read whole already: compare what is in memory. */
-			qsort(f, n, sizeof(*f), by_content);
-			for (i = 0; i < n; i++)
-				class[i] = i && !by_content(&f[i - 1], &f[i]) ?
-				    class[i - 1] : i;
-		} else
-			compare(f, n, class);
-		for (i = 0; i < n; i++)
-			order[i] = i;
-		by_class_of = class;
-		qsort(order, n, sizeof(*order), by_class);
+		complete = n <= BATCH;
+		compare(f, n);
+		sort_files(f, n, by_slot);
 		for (i = 0; i < n; i = end) {
-			for (end = i + 1; end < n &&
-			    class[order[end]] == class[order[i]]; end++)
+			for (end = i + 1; end < n && f[end]->slot == f[i]->slot;
+			    end++)
 				;
-			if (end - i < 2 || f[order[i]]->gone ||
-			    (!complete && class[order[i]] != class[0]))
-				continue;
-			for (j = i; j < end; j++)
-				members[j - i] = f[order[j]];
-			link_class(members, end - i);
+			if (end - i >= 2 && f[i]->slot != NONE &&
+			    (complete || f[i]->slot == 0))
+				link_class(f + i, end - i);
 		}
 		if (complete)
 			break;
 		for (i = rest = 0; i < n; i++)
-			if (class[i] != class[0] && !f[i]->gone)
+			if (f[i]->slot != 0 && !f[i]->gone)
 				f[rest++] = f[i];
 		n = rest;
 	}
-	free(class);
-	free(order);
-	free(members);
 }
 
-/* Files F[0..n) agree in size and in what must be equal: hash their
- * edge blocks, sort by the hash, and settle each run of equal hashes. */
+/* Sort F[0..n) by CMP and call FN on each run of two or more alike. */
 static void
-settle_group(struct file **group, size_t n)
+runs(struct file **f, size_t n,
+    int (*cmp)(const struct file *, const struct file *),
+    void (*fn)(struct file **, size_t))
 {
-	static unsigned char edge[2 * BLOCK];
-	struct file **f = xmalloc(n * sizeof(*f));
-	unsigned char *data = NULL;
-	size_t i, j, end, size = group[0]->size;
+	size_t i, end;
 
-	/* Small files are read whole to hash them: keep them, within a
-	 * bound, and they need not be read again to be compared. */
-	if (size > 0 && size <= 2 * BLOCK && n * size <= POOL) {
-		data = xmalloc(n * size);
-		pool.size = size;
-	}
-	for (i = j = 0; i < n; i++) {
-		group[i]->slot = i;
-		if (size > 0)
-			hash_edges(group[i], data ? data + i * size : edge);
-		if (!group[i]->gone)
-			f[j++] = group[i];
-	}
-	pool.data = data;
-	qsort(f, j, sizeof(*f), by_hash);
-	for (i = 0; i < j && !stop_signal; i = end) {
-		for (end = i + 1; end < j && f[end]->hash == f[i]->hash; end++)
+	sort_files(f, n, cmp);
+	for (i = 0; i < n && !stop_signal; i = end) {
+		for (end = i + 1; end < n && !cmp(f[i], f[end]); end++)
 			;
 		if (end - i >= 2)
-			settle(f + i, end - i);
+			fn(f + i, end - i);
 	}
-	pool.data = NULL;
-	free(data);
-	free(f);
+}
+
+/* Hash bytes [AT, AT + LEN) of each of the files F[0..n), dropping those
+ * that cannot be read; then call FN on each run of equal hashes. */
+static void
+split_by_hash(struct file **f, size_t n, off_t at, off_t len,
+    void (*fn)(struct file **, size_t))
+{
+	static unsigned char *buf;
+	size_t i, j, piece;
+	off_t from;
+	int fd;
+
+	if (!buf)
+		buf = xmalloc(CHUNK);
+	for (i = j = 0; i < n && !stop_signal; i++) {
+		if ((fd = open_file(f[i])) == -1)
+			continue;
+		f[i]->hash = 0;
+		for (from = at; from < at + len; from += piece) {
+			piece = at + len - from < CHUNK ? at + len - from : CHUNK;
+			if (!read_at(fd, buf, piece, from, &sum.compared))
+				break;
+			f[i]->hash = hash(f[i]->hash, buf, piece);
+		}
+		if (from < at + len)
+			unreadable(f[i], "cannot read ");
+		else
+			f[j++] = f[i];
+		close(fd);
+	}
+	runs(f, j, by_hash, fn);
+}
+
+/* Files F[0..n) alike in head and last block, too many for one batch. */
+static void
+split_by_content(struct file **f, size_t n)
+{
+	if (n <= BATCH)
+		settle(f, n);
+	else
+		split_by_hash(f, n, 0, f[0]->size, settle);
+}
+
+/* Read in batches, a run of many files with one head, each unlike the
+ * others, would be read once per file: split it first by a hash of the
+ * last block, and what is left by a hash of the whole file.  The hash
+ * only sorts: the files are still compared byte for byte. */
+static void
+settle_big(struct file **f, size_t n)
+{
+	off_t tail = f[0]->size - HEAD < BLOCK ? f[0]->size - HEAD : BLOCK;
+
+	split_by_hash(f, n, f[0]->size - tail, tail, split_by_content);
+}
+
+/* Files F[0..n) with the same hash of their heads. */
+static void
+settle_head(struct file **f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && f[i]->data != NONE; i++)
+		;
+	if (f[0]->size <= HEAD && i == n)
+		runs(f, n, by_content, link_class);
+	else if (n > BATCH && f[0]->size > HEAD)
+		settle_big(f, n);
+	else
+		settle(f, n);
+}
+
+/* The files F[0..n) agree in size and in what must be equal, and their
+ * heads are hashed: settle each run of equal hashes. */
+static void
+settle_group(struct file **f, size_t n)
+{
+	size_t i, j;
+
+	if (f[0]->size == 0) {
+		link_class(f, n);
+		return;
+	}
+	for (i = j = 0; i < n; i++)
+		if (!f[i]->gone)
+			f[j++] = f[i];
+	runs(f, j, by_hash, settle_head);
 	show_progress(false);
 }
 
@@ -904,7 +1077,7 @@ dedup_main(int argc, char **argv)
 	};
 	struct file **sorted;
 	struct sigaction sa;
-	size_t i, end;
+	size_t i, j, end;
 	int c;
 
 	fail_status = 2;
@@ -966,15 +1139,15 @@ dedup_main(int argc, char **argv)
 	sorted = xmalloc(nfiles * sizeof(*sorted));
 	for (i = 0; i < nfiles; i++)
 		sorted[i] = &files[i];
-	if (nfiles)
-		qsort(sorted, nfiles, sizeof(*sorted), by_key);
-	for (i = 0; i < nfiles && !stop_signal; i = end) {
-		for (end = i + 1; end < nfiles &&
-		    by_key(&sorted[i], &sorted[end]) == 0; end++)
-			;
-		if (end - i >= 2)
+	sort_files(sorted, nfiles, by_key);
+	for (i = 0; i < nfiles; i = end)
+		if ((end = group_end(sorted, i)) - i >= 2)
+			for (j = i; j < end; j++)
+				sorted[j]->candidate = sorted[j]->size > 0;
+	read_heads();
+	for (i = 0; i < nfiles && !stop_signal; i = end)
+		if ((end = group_end(sorted, i)) - i >= 2)
 			settle_group(sorted + i, end - i);
-	}
 	free(sorted);
 	show_progress(true);
 	fail_status = 2;

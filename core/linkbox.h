@@ -49,6 +49,7 @@ char *xformat(const char *format, ...);
 void out(const char *format, ...);
 int out_flush(void);
 void *xmalloc(size_t size);
+void *xgrow(void *v, size_t *cap, size_t need, size_t size);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */
 enum { OPT_HELP = 0x100, OPT_VERSION, OPT_FIRST_LONG_ONLY };

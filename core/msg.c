@@ -154,6 +154,19 @@ xmalloc(size_t size)
 	return p;
 }
 
+/* V, with room for *CAP elements of SIZE bytes, grown to hold NEED: by
+ * doubling, so that adding one at a time costs O(1) each on average. */
+void *
+xgrow(void *v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return v;
+	*cap = need > *cap * 2 + 64 ? need : *cap * 2 + 64;
+	if (*cap > (size_t)-1 / size || !(v = realloc(v, *cap * size)))
+		msg_die("out of memory");
+	return v;
+}
+
 /* Length of the printable UTF-8 character at s, or 0.  Without setlocale()
  * we trust the environment's word that the terminal speaks UTF-8; C1
  * controls, line separators and non-characters are never printable. */
@@ -228,7 +241,7 @@ quote(const char *name)
 	static char *slot[4];
 	static unsigned next;
 	const unsigned char *s = (const unsigned char *)name;
-	size_t i, n, len = strlen(name);
+	size_t i, j, n, len = strlen(name);
 	bool has_quote = false, dquote_ok = true, in_escape = false;
 	char *out, *o;
 
@@ -253,7 +266,7 @@ quote(const char *name)
 	*o++ = '\'';
 	for (i = 0; i < len; i += n) {
 		unsigned char c = s[i];
-		const char *esc = c ? strchr(CONTROLS, c) : NULL;
+		const char *esc;
 
 		n = utf8_printable(s + i);
 		if (n == 0 && (c < 0x20 || c >= 0x7f)) {
@@ -261,7 +274,7 @@ quote(const char *name)
 				o = stpcpy(o, "'$'");
 			in_escape = true;
 			*o++ = '\\';
-			if (esc)
+			if ((esc = c ? strchr(CONTROLS, c) : NULL))
 				*o++ = "abfnrtv"[esc - CONTROLS];
 			else {
 				*o++ = '0' + (c >> 6);
@@ -277,8 +290,9 @@ quote(const char *name)
 		n += !n;
 		if (c == '\'')
 			o = stpcpy(o, "'\\''");
-		else
-			o = mempcpy(o, s + i, n);
+		else	/* byte by byte: a call per character was slow */
+			for (j = 0; j < n; j++)
+				*o++ = s[i + j];
 	}
 	*o++ = '\'';
 	*o = '\0';

@@ -1099,6 +1099,55 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 	apart a c
 }
 
+# Two threads read the first bytes of the files when there are enough of
+# them (THREAD_MIN in applets/dedup.c, 256) and two processors: 300 pairs
+# and their decoys, three files unreadable in different parts of the walk.
+@test "dedup: a big tree read by two threads: every pair linked, each unreadable file reported once" {
+	local i unreadable=(p000/a p150/a p299/b)
+	for ((i = 0; i < 300; i++)); do
+		mkdir "p$(printf %03d "$i")"
+		put "pair $i, the same in both files.x" "p$(printf %03d "$i")/a" \
+			"p$(printf %03d "$i")/b"
+		put "pair $i, the same in both files.y" "p$(printf %03d "$i")/c"
+	done
+	chmod 000 "${unreadable[@]}"
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null || skip "no setpriv to drop root"
+		run -1 --separate-stderr setpriv \
+			--bounding-set=-dac_override,-dac_read_search -- \
+			"$LB_BIN/dedup" --any-mode .
+	else
+		run -1 --separate-stderr lb dedup --any-mode .
+	fi
+	assert_output_is "$(summary 900 297 297 $((297 * $(bytes_of p001/a))) 0 3)"
+	[ "${#stderr_lines[@]}" = 3 ]
+	for i in "${unreadable[@]}"; do
+		printf '%s\n' "${stderr_lines[@]}" | grep -qF "dedup: './$i': "
+	done
+	for ((i = 1; i < 299; i++)); do
+		[ "$i" = 150 ] && continue
+		one_file "p$(printf %03d "$i")/a" "p$(printf %03d "$i")/b"
+		apart "p$(printf %03d "$i")/a" "p$(printf %03d "$i")/c"
+	done
+}
+
+@test "dedup: a big tree with every hash equal: only the identical pairs are linked" {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		mkdir "p$i"
+		put "pair $i, the same in both files, then a long tail of the same bytes to pass the head.x" "p$i/a" "p$i/b"
+		put "pair $i, the same in both files, then a long tail of the same bytes to pass the head.y" "p$i/c"
+	done
+	lb dedup --test-hash-collisions -l . >list
+	[ "$(grep -c . list)" = 600 ]
+	[ "$(grep -c '^$' list)" = 300 ]
+	run -0 --separate-stderr lb dedup --test-hash-collisions .
+	for ((i = 0; i < 300; i++)); do
+		one_file "p$i/a" "p$i/b"
+		apart "p$i/a" "p$i/c"
+	done
+}
+
 @test "dedup: a write error on standard output is trouble, status 2" {
 	[ -c /dev/full ] || skip "no /dev/full"
 	put same a b
