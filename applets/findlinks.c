@@ -109,15 +109,7 @@ group_visit(struct walk *e, void *arg)
 	if (st.st_nlink < 2)
 		return WALK_NEXT;
 	ino = itab_get(&inodes, &st, &added);
-	if (nnames == capnames) {
-		struct name *bigger = xmalloc((capnames = capnames * 2 + 64) *
-		    sizeof(*bigger));
-
-		if (nnames)
-			memcpy(bigger, names, nnames * sizeof(*bigger));
-		free(names);
-		names = bigger;
-	}
+	names = xgrow(names, &capnames, nnames + 1, sizeof(*names));
 	/* Push front, then reverse on output: names in walk order. */
 	names[nnames].next = added ? (size_t)-1 : ino->names;
 	names[nnames].path = strdup(e->path);

@@ -20,16 +20,12 @@ slot_of(const struct itab *t, dev_t dev, ino_t ino)
 static void
 grow(struct itab *t)
 {
-	size_t i, s, cap = t->cap ? t->cap * 2 : 64;
-	struct inode *v = xmalloc(cap * sizeof(*v));
+	struct inode *v = t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof(*v));
+	size_t i, s;
 
-	if (t->n)
-		memcpy(v, t->v, t->n * sizeof(*v));
-	free(t->v);
-	t->v = v;
-	t->cap = cap;
 	free(t->slots);
-	t->nslots = cap * 2;
+	for (t->nslots = 128; t->nslots < t->cap * 2; t->nslots *= 2)
+		;
 	t->slots = xmalloc(t->nslots * sizeof(*t->slots));
 	memset(t->slots, 0xff, t->nslots * sizeof(*t->slots));
 	for (i = 0; i < t->n; i++) {

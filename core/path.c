@@ -88,13 +88,7 @@ path_canon(const char *path)
 			res[len > 1 ? len - 1 : 1] = '\0';
 			continue;
 		}
-		if (len + strlen(comp) + 2 > cap) {
-			char *bigger = xmalloc(cap = (len + strlen(comp)) * 2);
-
-			memcpy(bigger, res, len + 1);
-			free(res);
-			res = bigger;
-		}
+		res = xgrow(res, &cap, len + strlen(comp) + 2, 1);
 		if (len > 1)
 			res[len++] = '/';
 		strcpy(res + len, comp);
@@ -192,16 +186,11 @@ rpush(struct rstack *r, const char *comp)
 	if (fd == -1)
 		return -1;
 	if (r->depth + 1 == r->cap) {
-		int *fds = xmalloc(r->cap * 2 * sizeof(*fds));
-		char **names = xmalloc(r->cap * 2 * sizeof(*names));
+		size_t cap = r->cap;
 
-		memcpy(fds, r->fd, r->cap * sizeof(*fds));
-		memcpy(names, r->name, r->cap * sizeof(*names));
-		free(r->fd);
-		free(r->name);
-		r->fd = fds;
-		r->name = names;
-		r->cap *= 2;
+		r->fd = xgrow(r->fd, &cap, r->depth + 2, sizeof(*r->fd));
+		r->name = xgrow(r->name, &r->cap, r->depth + 2,
+		    sizeof(*r->name));
 	}
 	r->depth++;
 	r->fd[r->depth] = fd;

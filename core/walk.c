@@ -59,14 +59,7 @@ path_set(struct walker *w, size_t at, const char *name)
 {
 	size_t len = strlen(name);
 
-	if (at + len + 2 > w->pathcap) {
-		char *bigger = xmalloc(w->pathcap = (at + len + 2) * 2);
-
-		if (at)
-			memcpy(bigger, w->path, at);
-		free(w->path);
-		w->path = bigger;
-	}
+	w->path = xgrow(w->path, &w->pathcap, at + len + 2, 1);
 	if (at && w->path[at - 1] != '/')
 		w->path[at++] = '/';
 	memcpy(w->path + at, name, len + 1);
@@ -154,15 +147,8 @@ push(struct walker *w, int parent, const char *name)
 		close(fd);
 		return false;
 	}
-	if (w->depth == w->cap) {
-		struct level *bigger = xmalloc((w->cap = w->cap * 2 + 16) *
-		    sizeof(*bigger));
-
-		if (w->depth)
-			memcpy(bigger, w->levels, w->depth * sizeof(*bigger));
-		free(w->levels);
-		w->levels = bigger;
-	}
+	w->levels = xgrow(w->levels, &w->cap, w->depth + 1,
+	    sizeof(*w->levels));
 	l = &w->levels[w->depth++];
 	l->fd = fd;
 	l->buf = buf_get(w);

@@ -1102,6 +1102,30 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 # Two threads read the first bytes of the files when there are enough of
 # them (THREAD_MIN in applets/dedup.c, 256) and two processors: 300 pairs
 # and their decoys, three files unreadable in different parts of the walk.
+# Read in batches of 64 against one file, a run of same-size files that
+# share their head and last block but are all different would be read
+# once per file: hashes of the last block and of the whole file split it
+# first.  Counted in opens, not in time.
+@test "dedup: 300 files alike at both ends but all different: each opened a few times, not once per file" {
+	local i
+	need_strace
+	mkdir d
+	head -c 8192 /dev/urandom >edge
+	for ((i = 0; i < 300; i++)); do
+		{
+			head -c 4096 edge
+			printf 'middle %05d' "$i"
+			tail -c 4096 edge
+		} >"d/f$i"
+	done
+	cp d/f7 d/copy
+	run -0 --separate-stderr strace -f -qq -o trace -e trace=openat \
+		"$LB_BIN/dedup" -n d
+	[[ $output == *"names that would be relinked: 1"* ]]
+	# 301 files: one open for the head, one per hash, one to compare
+	[ "$(grep -cE '"(d/)?(f[0-9]+|copy)"' trace)" -le $((301 * 4)) ]
+}
+
 @test "dedup: a big tree read by two threads: every pair linked, each unreadable file reported once" {
 	local i unreadable=(p000/a p150/a p299/b)
 	for ((i = 0; i < 300; i++)); do
