@@ -481,7 +481,7 @@ hash(unsigned long long seed, const unsigned char *p, size_t len)
  * reads. */
 struct reader {
 	size_t lo, hi;
-	unsigned long long compared;
+	unsigned long long *compared;	/* sum.compared: the main thread's */
 };
 
 /* Hash the first HEAD bytes of R's candidates, keeping whole the files
@@ -523,7 +523,7 @@ read_heads_in(void *arg)
 		f->slot = 0;
 		if (dfd != -1 && (fd = openat(dfd, base, READ_FLAGS)) != -1) {
 			f->slot = 1;
-			if (read_at(fd, into, len, 0, &r->compared))
+			if (read_at(fd, into, len, 0, r->compared))
 				f->hash = hash(0, into, len);
 			else
 				f->gone = true;
@@ -532,6 +532,8 @@ read_heads_in(void *arg)
 			f->gone = true;
 		if (f->gone)
 			f->hash = errno;
+		if (r->compared == &sum.compared && (i & 255) == 0)
+			show_progress(false);
 	}
 	if (dfd != -1)
 		close(dfd);
@@ -543,7 +545,10 @@ read_heads_in(void *arg)
 static void
 read_heads(void)
 {
-	struct reader r[2] = { { 0, nfiles, 0 }, { nfiles, nfiles, 0 } };
+	unsigned long long theirs = 0;
+	struct reader r[2] = {
+		{ 0, nfiles, &sum.compared }, { nfiles, nfiles, &theirs }
+	};
 	size_t i, n = 0, half = 0;
 	cpu_set_t cpus;
 	sigset_t old;
@@ -573,7 +578,7 @@ read_heads(void)
 	read_heads_in(&r[0]);
 	if (r[0].hi != nfiles)
 		pthread_join(t, NULL);
-	sum.compared += r[0].compared + r[1].compared;
+	sum.compared += theirs;
 	for (i = 0; i < nfiles; i++)
 		if (files[i].gone) {
 			errno = files[i].hash;
