@@ -26,6 +26,15 @@
 #include "applets-selected.h"
 #undef APPLET
 
+/* applet.c: the applets built in, in name order */
+struct applet {
+	const char *name;
+	int (*main)(int, char **);
+	const char *usage;
+};
+extern const struct applet applets[];
+extern const size_t napplets;
+
 /* msg.c: diagnostics prefixed with the running applet's name */
 extern const char *applet_name;
 extern const char *applet_usage;

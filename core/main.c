@@ -4,20 +4,6 @@
  */
 #include "linkbox.h"
 
-struct applet {
-	const char *name;
-	int (*main)(int, char **);
-	const char *usage;
-};
-
-static const struct applet applets[] = {
-#define APPLET(name) { #name, name##_main, name##_usage },
-#include "applets-selected.h"
-#undef APPLET
-};
-
-#define NAPPLETS (sizeof(applets) / sizeof(applets[0]))
-
 static const char linkbox_usage[] =
 "Usage: linkbox APPLET [ARGUMENT]...\n"
 "   or: linkbox --list | --help [APPLET] | --version\n"
@@ -36,7 +22,7 @@ find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NAPPLETS; i++)
+	for (i = 0; i < napplets; i++)
 		if (!strcmp(applets[i].name, name))
 			return &applets[i];
 	applet_name = "linkbox";
@@ -137,7 +123,7 @@ install(int argc, char **argv)
 	dirfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd == -1)
 		msg_diesys("cannot open directory %s", quote(dir));
-	for (i = 0; i < NAPPLETS; i++)
+	for (i = 0; i < napplets; i++)
 		install_one(self, &self_st, dirfd, dir, applets[i].name,
 		    symbolic, force);
 	close(dirfd);
@@ -154,7 +140,7 @@ multiplexer(int argc, char **argv)
 	if (!arg)
 		msg_usage("missing applet name");
 	if (!strcmp(arg, "--list")) {
-		for (i = 0; i < NAPPLETS; i++)
+		for (i = 0; i < napplets; i++)
 			out("%s\n", applets[i].name);
 		return msg_flush(0);
 	}

@@ -38,20 +38,6 @@
 #define MAX_WORDS 64
 #define TIMEOUT 2		/* seconds a run may take */
 
-struct applet {
-	const char *name;
-	int (*main)(int, char **);
-	const char *usage;
-};
-
-static const struct applet applets[] = {
-#define APPLET(name) { #name, name##_main, name##_usage },
-#include "applets-selected.h"
-#undef APPLET
-};
-
-#define NAPPLETS (sizeof(applets) / sizeof(applets[0]))
-
 /* The bounds of libFuzzer's inline 8-bit counters (their section, as
  * the linker gives it), and a shared copy for the child to hand them
  * back.  Taken in assembly: a C declaration of __start___sancov_cntrs
@@ -262,8 +248,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(copy);
 			return -1;
 		}
-	a = &applets[((unsigned char)copy[0] + (NAPPLETS - 1) * '0') %
-	    NAPPLETS];
+	a = &applets[((unsigned char)copy[0] + (napplets - 1) * '0') %
+	    napplets];
 	if (copy[0])
 		flags = (unsigned char)copy[1];
 	argv[0] = (char *)a->name;
