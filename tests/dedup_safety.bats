@@ -105,13 +105,7 @@ temps_sound() {
 
 # dedup_traced STRACE_OPTION... -- DEDUP_ARG...: dedup under strace.
 dedup_traced() {
-	local opts=()
-	while [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	strace -f -o /dev/null "${opts[@]}" "$LB_BIN/dedup" "$@"
+	strace_applet dedup -o /dev/null "$@"
 }
 
 # occurrences LOG: "SYSCALL COUNT" lines for the calls in an strace -f log.

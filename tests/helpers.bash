@@ -108,6 +108,19 @@ usage_error() {
 		"Try '$USAGE_APPLET --help' for more information."
 }
 
+# strace_applet APPLET STRACE_OPTION... -- ARG...: the applet under
+# strace -f.
+strace_applet() {
+	local applet=$1 opts=()
+	shift
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	strace -f "${opts[@]}" "$LB_BIN/$applet" "$@"
+}
+
 # need_strace [OPTION...]: skip where strace is missing or cannot run
 # true with these options (ptrace refused, a syscall it does not know).
 # Files that also need fault injection define their own.

@@ -130,13 +130,7 @@ need_strace() {
 
 # faulty STRACE-ARGS... -- LN-ARGS...: run ln under strace with faults.
 faulty() {
-	local s=()
-	while [ "$1" != -- ]; do
-		s+=("$1")
-		shift
-	done
-	shift
-	strace -f -o /dev/null "${s[@]}" "$LB_BIN/ln" "$@"
+	strace_applet ln -o /dev/null "$@"
 }
 
 # A symlink "link" to "old", and a file "new".

@@ -25,19 +25,6 @@ mount_tmpfs() {
 	MNT=$PWD/mnt
 }
 
-# traced STRACE_OPTIONS... -- APPLET ARGS: run the applet under strace.
-traced() {
-	local opts=()
-	while [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	local name=$1
-	shift
-	strace "${opts[@]}" "$LB_BIN/$name" "$@"
-}
-
 # --- kinds of link -----------------------------------------------------------
 
 @test "lnatomic: makes a hard link by default" {
@@ -541,8 +528,8 @@ traced() {
 		2>/dev/null || skip "strace cannot inject faults here"
 	mkdir conf
 	touch conf/f
-	run -1 --separate-stderr traced -f -o /dev/null \
-		-e inject=renameat2:error=EINVAL -- lnatomic -s --replace-dir new conf
+	run -1 --separate-stderr strace_applet lnatomic -o /dev/null \
+		-e inject=renameat2:error=EINVAL -- -s --replace-dir new conf
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: 'conf': cannot replace a directory atomically here: "
 	one_line
@@ -624,8 +611,8 @@ traced() {
 	need_strace -e trace=fsync
 	mkdir d
 	trace=$BATS_TEST_TMPDIR/fsync.trace
-	run -0 --separate-stderr traced -f -y -qq -o "$trace" -e trace=fsync \
-		-- lnatomic -s --sync t d/l
+	run -0 --separate-stderr strace_applet lnatomic -y -qq -o "$trace" \
+		-e trace=fsync -- -s --sync t d/l
 	assert_output_is ""
 	assert_stderr_is ""
 	[ "$(readlink d/l)" = t ]
@@ -636,8 +623,8 @@ traced() {
 	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	trace=$BATS_TEST_TMPDIR/fsync.trace
-	run -0 --separate-stderr traced -f -qq -o "$trace" -e trace=fsync \
-		-- lnatomic -s t l
+	run -0 --separate-stderr strace_applet lnatomic -qq -o "$trace" \
+		-e trace=fsync -- -s t l
 	assert_output_is ""
 	assert_stderr_is ""
 	run -1 grep -c fsync "$trace"
@@ -648,8 +635,8 @@ traced() {
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
-	run -1 --separate-stderr traced -f -o /dev/null \
-		-e inject=fsync:error=EIO -- lnatomic -s --sync t l
+	run -1 --separate-stderr strace_applet lnatomic -o /dev/null \
+		-e inject=fsync:error=EIO -- -s --sync t l
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: cannot sync the directory of 'l': "
 	one_line
@@ -785,8 +772,8 @@ traced() {
 		2>/dev/null || skip "strace cannot inject faults here"
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
-	run -1 --separate-stderr traced -f -o /dev/null \
-		-e inject=unlinkat:error=EPERM -- lnatomic --cleanup d
+	run -1 --separate-stderr strace_applet lnatomic -o /dev/null \
+		-e inject=unlinkat:error=EPERM -- --cleanup d
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: cannot remove 'd/.f.lnatomic.zzzzzz': "
 	one_line

@@ -46,13 +46,7 @@ need_inject() {
 
 # traced STRACE_OPTIONS... -- ARGS: run safeswap under strace.
 traced() {
-	local opts=()
-	while [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	strace -f "${opts[@]}" "$LB_BIN/safeswap" "$@"
+	strace_applet safeswap "$@"
 }
 
 # no_exchange [STRACE_OPTIONS...] -- ARGS: safeswap where renameat2 fails.
