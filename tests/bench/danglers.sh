@@ -186,56 +186,8 @@ $(cat "$k/label"): BROKEN, not timed: $why"
 done
 variants=$ok
 
-# time_round R KEY...: RUNS timed runs of each variant, in this order,
-# after 2 warm-up runs.
-time_round() {
-	r=$1
-	shift
-	if [ "$BENCH_TIMER" = hyperfine ]; then
-		for k; do
-			shift
-			set -- "$@" -n "$k" "$(cat "$k/cmd")"
-		done
-		# -i: find and danglers exit 1 when they find something.
-		if ! hyperfine -N -i --warmup 2 --runs "$RUNS" --style none \
-			--export-json round.json "$@" >/dev/null 2>hf.err; then
-			cat hf.err >&2
-			return 1
-		fi
-		hf_times "$r"
-	else
-		for k; do
-			read -r cmd <"$k/cmd"
-			i=-2
-			while [ "$i" -lt "$RUNS" ]; do
-				t0=$(date +%s%N)
-				# shellcheck disable=SC2086 # plain words
-				$cmd >/dev/null 2>&1
-				t1=$(date +%s%N)
-				[ "$i" -lt 0 ] || echo $((t1 - t0)) >>"$k/times.$r"
-				i=$((i + 1))
-			done
-		done
-	fi
-}
-
-r=0
-while [ "$r" -lt "$ROUNDS" ]; do
-	# shellcheck disable=SC2086 # the keys are plain words
-	set -- $variants
-	i=0
-	while [ "$i" -lt $((r % $#)) ]; do
-		k=$1
-		shift
-		set -- "$@" "$k"
-		i=$((i + 1))
-	done
-	if ! time_round "$r" "$@"; then
-		echo "danglers.sh: a timed run failed" >&2
-		exit 1
-	fi
-	r=$((r + 1))
-done
+# shellcheck disable=SC2086 # the keys are plain words
+time_rounds danglers.sh 2 $variants
 
 # Peak RSS, in KiB: GNU time's %M, else the same number (ru_maxrss) from
 # a tiny wait4() wrapper, else n/a.

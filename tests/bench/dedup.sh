@@ -370,61 +370,12 @@ $(cat "$k/label"): over ${SLOW} s, timed by one run"
 done
 variants=$ok
 
-# time_round R KEY...: RUNS timed runs of each variant, in this order,
-# after one warm-up run.
-time_round() {
-	r=$1
-	shift
-	if [ "$BENCH_TIMER" = hyperfine ]; then
-		for k; do
-			shift
-			set -- "$@" -n "$k" "$(cat "$k/cmd")"
-		done
-		if ! hyperfine -N -i --warmup 1 --runs "$RUNS" --style none \
-			--export-json round.json "$@" >/dev/null 2>hf.err; then
-			cat hf.err >&2
-			return 1
-		fi
-		hf_times "$r"
-	else
-		for k; do
-			read -r cmd <"$k/cmd"
-			i=-1
-			while [ "$i" -lt "$RUNS" ]; do
-				t0=$(date +%s%N)
-				# shellcheck disable=SC2086 # plain words
-				$cmd >/dev/null 2>&1
-				t1=$(date +%s%N)
-				[ "$i" -lt 0 ] ||
-					echo $((t1 - t0)) >>"$k/times.$r"
-				i=$((i + 1))
-			done
-		done
-	fi
-}
-
 timed=
 for k in $variants; do
 	[ -e "$k/slow" ] || timed="$timed $k"
 done
-r=0
-while [ "$r" -lt "$ROUNDS" ] && [ -n "$timed" ]; do
-	# shellcheck disable=SC2086 # the keys are plain words
-	set -- $timed
-	i=0
-	while [ "$i" -lt $((r % $#)) ]; do
-		k=$1
-		shift
-		set -- "$@" "$k"
-		i=$((i + 1))
-	done
-	if ! time_round "$r" "$@"; then
-		echo "dedup.sh: a timed run failed" >&2
-		exit 1
-	fi
-	echo "(round $((r + 1)) of $ROUNDS done; load average $(loadavg))"
-	r=$((r + 1))
-done
+# shellcheck disable=SC2086 # the keys are plain words
+time_rounds dedup.sh 1 $timed
 
 echo "duplicates in a tree of $SIZE files, $((warm >> 20)) MiB (seed" \
 	"$SEED): median of $ROUNDS x $RUNS runs (timer: $BENCH_TIMER)"

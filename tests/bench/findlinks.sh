@@ -170,8 +170,9 @@ peer="du -s T; $FIND T ! -type d -links +1 -printf \"%D:%i\\n\""
 add peer_sum summary "du -s; find|sort -u" sh -c "$peer | sort -u | wc -l"
 add lc_sum summary "linkcount --summary" bin/linkcount -r --summary T
 
-# run KEY: run KEY's command.
-run() {
+# variant_run KEY: run KEY's command (its arguments one a line in
+# KEY/argv).
+variant_run() {
 	run_argv=$1/argv
 	set --
 	while IFS= read -r a; do
@@ -180,15 +181,15 @@ run() {
 	"$@"
 }
 
-# quoted KEY: KEY's command as one string, each argument single-quoted
-# (for hyperfine, which splits its commands as a shell would).
-quoted() {
+# variant_text KEY: KEY's command as one string, each argument
+# single-quoted (hyperfine splits its commands as a shell would).
+variant_text() {
 	sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/" "$1/argv" | tr '\n' ' '
 }
 
 # verify KEY: run it once and compare with its peer; say why it differs.
 verify() {
-	run "$1" >"$1/out" 2>"$1/err"
+	variant_run "$1" >"$1/out" 2>"$1/err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "exit status $rc: $(head -n 1 "$1/err")"
@@ -238,53 +239,8 @@ echo "checked: findlinks early/late = find -samefile ($(wc -l \
 	"names), findlinks -a = find ($(wc -l <find_all/out) names)," \
 	"--summary = du + find"
 
-# time_round R KEY...: RUNS timed runs of each variant, in this order,
-# after one warm-up run.
-time_round() {
-	r=$1
-	shift
-	if [ "$BENCH_TIMER" = hyperfine ]; then
-		for k; do
-			shift
-			set -- "$@" -n "$k" "$(quoted "$k")"
-		done
-		if ! hyperfine -N -i --warmup 1 --runs "$RUNS" --style none \
-			--export-json round.json "$@" >/dev/null 2>hf.err; then
-			cat hf.err >&2
-			return 1
-		fi
-		hf_times "$r"
-	else
-		for k; do
-			i=-1
-			while [ "$i" -lt "$RUNS" ]; do
-				t0=$(date +%s%N)
-				run "$k" >/dev/null 2>&1
-				t1=$(date +%s%N)
-				[ "$i" -lt 0 ] || echo $((t1 - t0)) >>"$k/times.$r"
-				i=$((i + 1))
-			done
-		done
-	fi
-}
-
-r=0
-while [ "$r" -lt "$ROUNDS" ]; do
-	# shellcheck disable=SC2086 # the keys are plain words
-	set -- $variants
-	i=0
-	while [ "$i" -lt $((r % $#)) ]; do
-		k=$1
-		shift
-		set -- "$@" "$k"
-		i=$((i + 1))
-	done
-	if ! time_round "$r" "$@"; then
-		echo "findlinks.sh: a timed run failed" >&2
-		exit 1
-	fi
-	r=$((r + 1))
-done
+# shellcheck disable=SC2086 # the keys are plain words
+time_rounds findlinks.sh 1 $variants
 
 # Peak RSS in KiB, from GNU time's %M.
 rss=n/a

@@ -54,3 +54,77 @@ median() {
 		if (NR % 2) print t[(NR + 1) / 2]
 		else printf "%.0f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
 }
+
+# A variant KEY lives in ./KEY, its command line (plain words) in KEY/cmd;
+# a benchmark whose commands need quoting redefines these two.
+# variant_text KEY: the command line, as hyperfine takes it.
+variant_text() {
+	cat "$1/cmd"
+}
+
+# variant_run KEY: run the command.
+variant_run() {
+	read -r cmd <"$1/cmd"
+	# shellcheck disable=SC2086 # a command line of plain words
+	$cmd
+}
+
+# time_round WARMUP R KEY...: RUNS timed runs of each variant, in this
+# order, after WARMUP untimed ones; nanoseconds appended to KEY/times.R.
+# hyperfine -i: the tools exit 1 when they find what they look for.
+time_round() {
+	warmup=$1 r=$2
+	shift 2
+	if [ "$BENCH_TIMER" = hyperfine ]; then
+		for k; do
+			shift
+			set -- "$@" -n "$k" "$(variant_text "$k")"
+		done
+		if ! hyperfine -N -i --warmup "$warmup" --runs "$RUNS" \
+			--style none --export-json round.json "$@" >/dev/null \
+			2>hf.err; then
+			cat hf.err >&2
+			return 1
+		fi
+		hf_times "$r"
+	else
+		for k; do
+			i=$((-warmup))
+			while [ "$i" -lt "$RUNS" ]; do
+				t0=$(date +%s%N)
+				variant_run "$k" >/dev/null 2>&1
+				t1=$(date +%s%N)
+				[ "$i" -lt 0 ] || echo $((t1 - t0)) >>"$k/times.$r"
+				i=$((i + 1))
+			done
+		done
+	fi
+}
+
+# time_rounds NAME WARMUP KEY...: ROUNDS rounds of time_round, the
+# variants rotated by one place each round so that they share the
+# machine's noise; exit 1 (NAME: the benchmark's) when a run fails.
+time_rounds() {
+	name=$1 warmup=$2
+	shift 2
+	keys=$*
+	r=0
+	while [ "$r" -lt "$ROUNDS" ] && [ -n "$keys" ]; do
+		# shellcheck disable=SC2086 # the keys are plain words
+		set -- $keys
+		i=0
+		while [ "$i" -lt $((r % $#)) ]; do
+			k=$1
+			shift
+			set -- "$@" "$k"
+			i=$((i + 1))
+		done
+		if ! time_round "$warmup" "$r" "$@"; then
+			echo "$name: a timed run failed" >&2
+			exit 1
+		fi
+		echo "(round $((r + 1)) of $ROUNDS done; load average" \
+			"$(loadavg))"
+		r=$((r + 1))
+	done
+}

@@ -169,8 +169,8 @@ $(cat "$k/label"): BROKEN, not timed: $why"
 done
 variants=$ok
 
-# time_round KEY...: one timed run of each variant, in this order.
-time_round() {
+# time_loop KEY...: one timed run of each variant, in this order.
+time_loop() {
 	if [ "$BENCH_TIMER" = hyperfine ]; then
 		for k; do
 			shift
@@ -202,7 +202,7 @@ while [ "$r" -lt "$ROUNDS" ]; do
 		set -- "$@" "$k"
 		i=$((i + 1))
 	done
-	if ! time_round "$@"; then
+	if ! time_loop "$@"; then
 		echo "ln.sh: a timed run failed" >&2
 		exit 1
 	fi
