@@ -46,7 +46,7 @@ cd "$scratch" || exit 2
 
 # Each variant KEY lives in ./KEY: KEY/prog names the program to run,
 # KEY/label its row in the table, KEY/work is where it makes links, and
-# KEY/times collects one total per round, in nanoseconds.
+# KEY/times.R holds the total of round R, in nanoseconds.
 variants=
 notes=
 
@@ -169,45 +169,19 @@ $(cat "$k/label"): BROKEN, not timed: $why"
 done
 variants=$ok
 
-# time_loop KEY...: one timed run of each variant, in this order.
-time_loop() {
-	if [ "$BENCH_TIMER" = hyperfine ]; then
-		for k; do
-			shift
-			set -- "$@" -n "$k" "sh loop.sh $k $N"
-		done
-		hyperfine -N --runs 1 --style none --export-csv round.csv \
-			"$@" >/dev/null || return 1
-		# CSV: command,mean,stddev,median,... in seconds
-		awk -F, 'NR > 1 { printf "%.0f\n", $4 * 1e9 >>($1 "/times") }' \
-			round.csv
-	else
-		for k; do
-			t0=$(date +%s%N)
-			sh loop.sh "$k" "$N" || return 1
-			t1=$(date +%s%N)
-			echo $((t1 - t0)) >>"$k/times"
-		done
-	fi
+# One timed run of each variant a round: its whole loop of N calls
+# (broken runs show in check_state below).
+variant_text() {
+	echo "sh loop.sh $1 $N"
 }
 
-r=0
-while [ "$r" -lt "$ROUNDS" ]; do
-	# shellcheck disable=SC2086 # the keys are plain words
-	set -- $variants
-	i=0
-	while [ "$i" -lt $((r % $#)) ]; do
-		k=$1
-		shift
-		set -- "$@" "$k"
-		i=$((i + 1))
-	done
-	if ! time_loop "$@"; then
-		echo "ln.sh: a timed run failed" >&2
-		exit 1
-	fi
-	r=$((r + 1))
-done
+variant_run() {
+	sh loop.sh "$1" "$N"
+}
+
+RUNS=1
+# shellcheck disable=SC2086 # the keys are plain words
+time_rounds ln.sh 0 $variants
 for k in $variants; do
 	if ! why=$(check_state "$k"); then
 		notes="$notes
@@ -221,10 +195,10 @@ echo "ln -sf replacing a symlink: $N calls from a sh loop, median of" \
 printf '%-18s %10s %9s %9s %8s\n' "ln -sf x$N" "median ms" "us/call" \
 	"GNU/this" "spread"
 gnu=
-case " $variants " in *" gnu "*) gnu=$(median gnu/times) ;; esac
+case " $variants " in *" gnu "*) gnu=$(median gnu/times.*) ;; esac
 for k in $variants; do
-	sort -n "$k/times" | awk -v label="$(cat "$k/label")" -v n="$N" \
-		-v med="$(median "$k/times")" -v gnu="$gnu" '
+	cat "$k"/times.* | sort -n | awk -v label="$(cat "$k/label")" -v n="$N" \
+		-v med="$(median "$k"/times.*)" -v gnu="$gnu" '
 		NR == 1 { lo = $1 } { hi = $1 }
 		END {
 			ratio = gnu == "" ? "-" : sprintf("%.2f", gnu / med)
