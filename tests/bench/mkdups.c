@@ -93,68 +93,10 @@ static struct inode *inodes;
 static struct name *names;
 static uint32_t ndirs, ncontents, ninodes, nnames;
 static uint32_t a_first, a_end, b_first, b_end;	/* dirs of a and of b */
-static uint64_t rng, seed, digest = 1469598103934665603ULL;
+static uint64_t seed, digest = 1469598103934665603ULL;
 static double size_top, size_tail;	/* the size law drawn from */
-static const char *prog = "mkdups";
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (e)
-		fprintf(stderr, ": %s", strerror(e));
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static char *
-xformat(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n == -1)
-		die("out of memory");
-	return s;
-}
-
-/* splitmix64: small, fast, and the same everywhere. */
-static uint64_t
-mix(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* A number in [0, n). */
-static uint32_t
-draw(uint32_t n)
-{
-	return n ? (uint32_t)((mix(&rng) >> 32) * n >> 32) : 0;
-}
+#define PROG "mkdups"
+#include "gen.h"
 
 /* A number in [0, 1). */
 static double
@@ -695,7 +637,7 @@ usage:
 		fprintf(stderr, "usage: %s [-q] [-m MIB] [-e FILE] SEED COUNT "
 		    "DIR\nBuild a reproducible tree of COUNT files with "
 		    "duplicates in DIR (made; must not exist or be empty).\n",
-		    prog);
+		    PROG);
 		return 2;
 	}
 	seed = number(argv[optind], 0, UINT64_MAX, "seed");

@@ -69,67 +69,9 @@ static struct name *hards;
 static uint32_t *hardof;	/* the file each hard-link name is of */
 static struct link *links;
 static uint32_t ndirs, nfiles, nhards, nlinks;
-static uint64_t rng, digest = 1469598103934665603ULL;
-static const char *prog = "mktree";
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (e)
-		fprintf(stderr, ": %s", strerror(e));
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static char *
-xformat(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n == -1)
-		die("out of memory");
-	return s;
-}
-
-/* splitmix64: small, fast, and the same everywhere. */
-static uint64_t
-next(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* A number in [0, n). */
-static uint32_t
-draw(uint32_t n)
-{
-	return n ? (uint32_t)((next() >> 32) * n >> 32) : 0;
-}
+static uint64_t digest = 1469598103934665603ULL;
+#define PROG "mktree"
+#include "gen.h"
 
 static void
 hash(const char *s)
@@ -212,7 +154,7 @@ rel_path(uint32_t from, uint32_t to, const char *name)
 		down = "";
 	else
 		down = dirs[to].path + (a ? strlen(dirs[a].path) + 1 : 0);
-	s = p = xmalloc(3 * ups + strlen(down) + strlen(name) + 2);
+	s = p = xcalloc(1, 3 * ups + strlen(down) + strlen(name) + 2);
 	for (i = 0; i < ups; i++, p += 3)
 		memcpy(p, "../", 3);
 	p += sprintf(p, "%s%s%s", down, *down ? "/" : "", name);
@@ -251,7 +193,7 @@ draw_tree(uint32_t size)
 	want_dirs = want_dirs ? want_dirs : 1;
 	if (want_dirs + want_hards + want_links >= size)
 		want_hards = want_links = 0;
-	dirs = xmalloc((want_dirs + 1) * sizeof(*dirs));
+	dirs = xcalloc(1, (want_dirs + 1) * sizeof(*dirs));
 	dirs[0] = (struct dir){ 0, 0, 0, "", "", 0 };
 	ndirs = 1;
 	chain_dirs = want_dirs / 5;
@@ -275,14 +217,14 @@ draw_tree(uint32_t size)
 		dirs[i].target = dirs[i].nsub == 0 && draw(4) == 0;
 
 	nfiles = size - (ndirs - 1) - want_hards - want_links;
-	files = xmalloc(nfiles * sizeof(*files));
+	files = xcalloc(1, nfiles * sizeof(*files));
 	for (i = 0; i < nfiles; i++) {
 		files[i].n.dir = pick_dir();
 		files[i].n.name = make_name('f', i);
 		files[i].bytes = draw(3) == 0 ? 1 + draw(24) : 0;
 	}
-	hards = xmalloc(want_hards * sizeof(*hards));
-	hardof = xmalloc(want_hards * sizeof(*hardof));
+	hards = xcalloc(1, want_hards * sizeof(*hards));
+	hardof = xcalloc(1, want_hards * sizeof(*hardof));
 	while (nhards < want_hards) {
 		uint32_t f = draw(nfiles), extra = 1 + draw(3);
 
@@ -294,7 +236,7 @@ draw_tree(uint32_t size)
 			nhards++;
 		}
 	}
-	links = xmalloc(want_links * sizeof(*links));
+	links = xcalloc(1, want_links * sizeof(*links));
 }
 
 static uint32_t
@@ -505,7 +447,7 @@ make_tree(void)
 	end = calloc(ndirs + 1, sizeof(*end));
 	if (!end)
 		die("out of memory");
-	order = xmalloc(n * sizeof(*order));
+	order = xcalloc(1, n * sizeof(*order));
 	for (i = 0; i < n; i++)
 		end[entry_name(i)->dir + 1]++;
 	for (d = 0; d < ndirs; d++)
@@ -554,7 +496,7 @@ main(int argc, char **argv)
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s [-q] SEED SIZE DIR\n"
 		    "Build a reproducible tree of SIZE entries in DIR (made; "
-		    "must not exist or be empty).\n", prog);
+		    "must not exist or be empty).\n", PROG);
 		return 2;
 	}
 	errno = 0;
