@@ -87,7 +87,7 @@ backup_type(const char *arg, const char *context)
 	    "never", "existing", "nil", "numbered", "t" };
 	static const enum backup types[] = { NO_BACKUP, NO_BACKUP, SIMPLE,
 	    SIMPLE, EXISTING, EXISTING, NUMBERED, NUMBERED };
-	const char *l = getenv("LC_ALL"), *lq = "'", *rq = "'";
+	const char *lq = "'", *rq = "'";
 	size_t i, len = strlen(arg);
 	int hit = -1;
 
@@ -103,11 +103,7 @@ backup_type(const char *arg, const char *context)
 	}
 	if (hit >= 0)
 		return types[hit];
-	if (!l || !*l)
-		l = getenv("LC_CTYPE");
-	if (!l || !*l)
-		l = getenv("LANG");
-	if (l && (strcasestr(l, "utf-8") || strcasestr(l, "utf8"))) {
+	if (quote_utf8_locale()) {
 		lq = "\u2018";
 		rq = "\u2019";
 	}

@@ -46,10 +46,17 @@ void msg_warnsys(const char *fmt, ...);
 _Noreturn void msg_die(const char *fmt, ...);
 _Noreturn void msg_diesys(const char *fmt, ...);
 _Noreturn void msg_usage(const char *fmt, ...);
-const char *quote(const char *name);
-const char *quote_if_needed(const char *name);
 int msg_flush(int status);
 bool msg_ask(const char *format, ...);
+
+/* quote.c: names quoted for messages, as GNU coreutils quotes them */
+const char *quote(const char *name);
+const char *quote_if_needed(const char *name);
+bool quote_utf8_locale(void);
+
+/* alloc.c: allocation that ends the applet when memory runs out */
+void *xmalloc(size_t size);
+void *xgrow(void *v, size_t *cap, size_t need, size_t size);
 
 /* out.c: a small printf for messages and standard output */
 size_t fmt_va(char *buf, size_t cap, const char *format, va_list ap);
@@ -57,8 +64,6 @@ size_t fmt(char *buf, size_t cap, const char *format, ...);
 char *xformat(const char *format, ...);
 void out(const char *format, ...);
 int out_flush(void);
-void *xmalloc(size_t size);
-void *xgrow(void *v, size_t *cap, size_t need, size_t size);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */
 enum { OPT_HELP = 0x100, OPT_VERSION, OPT_FIRST_LONG_ONLY };
