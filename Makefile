@@ -9,7 +9,7 @@
 #   make bench                benchmarks against the peer tools
 
 VERSION = 0.1.0
-ALL_APPLETS := $(shell sed -n 's/^APPLET(\(.*\))$$/\1/p' core/applets.h)
+ALL_APPLETS := $(shell sed -n 's/^APPLET(\([a-z_]*\), .*)$$/\1/p' core/applets.h)
 APPLETS = $(ALL_APPLETS)
 UNKNOWN := $(filter-out $(ALL_APPLETS),$(APPLETS))
 $(if $(UNKNOWN),$(error unknown applet(s): $(UNKNOWN)))
@@ -56,7 +56,7 @@ $(B)/%.o: %.c core/linkbox.h $(B)/applets-selected.h
 # rewritten only when it changes so that objects rebuild only then.
 $(B)/applets-selected.h: FORCE
 	@mkdir -p $(B)
-	@sed -n '$(foreach a,$(APPLETS),/^APPLET($(a))$$/p;)' core/applets.h \
+	@sed -n '$(foreach a,$(APPLETS),/^APPLET($(a), .*)$$/p;)' core/applets.h \
 		>$@.new
 	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 

@@ -268,7 +268,6 @@ danglers_main(int argc, char **argv)
 	char **paths;
 	int c;
 
-	fail_status = 2;
 	while ((c = opt_next(argc, argv, "l0qdnvx", longs)) != -1) {
 		switch (c) {
 		case 'l': opt.lng = true; break;

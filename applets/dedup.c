@@ -1085,7 +1085,6 @@ dedup_main(int argc, char **argv)
 	size_t i, j, end;
 	int c;
 
-	fail_status = 2;
 	opt.exclude = xmalloc(argc * sizeof(*opt.exclude));
 	while ((c = opt_next(argc, argv, "nl0vqz", longs)) != -1) {
 		switch (c) {
@@ -1140,7 +1139,7 @@ dedup_main(int argc, char **argv)
 		walk_tree(argv[optind], 0, visit, NULL);
 	/* From here on a failure is a file left as it was: 1.  Trouble in
 	 * the walk above, and a write error after, are 2. */
-	fail_status = 1;
+	msg_policy(EXIT_FAILED);
 	sorted = xmalloc(nfiles * sizeof(*sorted));
 	for (i = 0; i < nfiles; i++)
 		sorted[i] = &files[i];
@@ -1155,7 +1154,7 @@ dedup_main(int argc, char **argv)
 			settle_group(sorted + i, end - i);
 	free(sorted);
 	show_progress(true);
-	fail_status = 2;
+	msg_policy(EXIT_TROUBLE);
 	print_summary();
 	if (stop_signal) {
 		out_flush();

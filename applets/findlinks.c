@@ -247,7 +247,6 @@ findlinks_main(int argc, char **argv)
 	size_t i;
 	int c;
 
-	fail_status = 2;
 	targets = xmalloc(argc * sizeof(*targets));
 	while ((c = opt_next(argc, argv, "f:01asx", longs)) != -1) {
 		switch (c) {
@@ -298,16 +297,13 @@ findlinks_main(int argc, char **argv)
 	free(mount[0]);
 	for (i = 0; i < ntargets; i++) {
 		struct target *t = &targets[i];
-		int status = exit_status;
 
-		if (t->found >= t->st.st_nlink)
-			continue;
 		/* Names elsewhere are a finding (1), not trouble (2). */
-		msg_warn("%s: %lu of %lu names found; %lu outside the searched "
-		    "paths", quote(t->arg), t->found,
-		    (unsigned long)t->st.st_nlink,
-		    (unsigned long)t->st.st_nlink - t->found);
-		exit_status = status > 1 ? status : 1;
+		if (t->found < t->st.st_nlink)
+			msg_fail("%s: %lu of %lu names found; %lu outside the "
+			    "searched paths", quote(t->arg), t->found,
+			    (unsigned long)t->st.st_nlink,
+			    (unsigned long)t->st.st_nlink - t->found);
 	}
 	return exit_status;
 }

@@ -441,7 +441,6 @@ ln_main(int argc, char **argv)
 	struct stat st;
 	int c, n, i, dfd = AT_FDCWD, err;
 
-	fail_status = trouble_status = 1;
 	while ((c = opt_next(argc, argv, "bdfinrsvFLPS:t:T", longs)) != -1) {
 		switch (c) {
 		case OPT_BACKUP:

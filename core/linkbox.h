@@ -20,7 +20,16 @@
 #define LINKBOX_VERSION "unknown"
 #endif
 
-#define APPLET(name) \
+/* What an applet's warnings mean for its exit status (docs/linkbox.1):
+ * each applet names its policy once, beside it in core/applets.h. */
+enum exit_policy {
+	EXIT_GNU,	/* GNU's: 1 for every failure, usage errors too */
+	EXIT_FAILED,	/* a warning is a failed operation: 1; usage 2 */
+	EXIT_TROUBLE,	/* a warning is trouble: 2, as usage; 1 is the
+			 * applet's verdict (found, or not done: msg_fail) */
+};
+
+#define APPLET(name, policy) \
 	int name##_main(int, char **); \
 	extern const char name##_usage[];
 #include "applets-selected.h"
@@ -31,18 +40,21 @@ struct applet {
 	const char *name;
 	int (*main)(int, char **);
 	const char *usage;
+	enum exit_policy policy;
 };
 extern const struct applet applets[];
 extern const size_t napplets;
+int applet_run(const struct applet *a, int argc, char **argv);
 
 /* msg.c: diagnostics prefixed with the running applet's name */
 extern const char *applet_name;
 extern const char *applet_usage;
 extern int exit_status;		/* what the applet returns so far */
-extern int fail_status;		/* what a warning raises exit_status to */
-extern int trouble_status;	/* exit status of usage errors and msg_die */
+void msg_policy(enum exit_policy policy);
 void msg_warn(const char *fmt, ...);
 void msg_warnsys(const char *fmt, ...);
+void msg_fail(const char *fmt, ...);
+void msg_failsys(const char *fmt, ...);
 _Noreturn void msg_die(const char *fmt, ...);
 _Noreturn void msg_diesys(const char *fmt, ...);
 _Noreturn void msg_usage(const char *fmt, ...);

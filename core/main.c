@@ -30,14 +30,6 @@ find(const char *name)
 	exit(127);
 }
 
-static int
-run(const struct applet *a, int argc, char **argv)
-{
-	applet_name = a->name;
-	applet_usage = a->usage;
-	return msg_flush(a->main(argc, argv));
-}
-
 /* The path of this executable, to link to. */
 static char *
 self_path(const char *argv0)
@@ -156,7 +148,7 @@ multiplexer(int argc, char **argv)
 		return msg_flush(install(argc - 1, argv + 1));
 	if (arg[0] == '-')
 		msg_usage("unrecognized option %s", quote(arg));
-	return run(find(arg), argc - 1, argv + 1);
+	return applet_run(find(arg), argc - 1, argv + 1);
 }
 
 int
@@ -166,5 +158,5 @@ main(int argc, char **argv)
 
 	if (!strncmp(name, "linkbox", 7))
 		return multiplexer(argc, argv);
-	return run(find(name), argc, argv);
+	return applet_run(find(name), argc, argv);
 }

@@ -10,8 +10,15 @@
 const char *applet_name = "linkbox";
 const char *applet_usage;
 int exit_status;
-int fail_status = 1;
-int trouble_status = 2;
+static int fail_status = 1;	/* what a warning raises exit_status to */
+static int trouble_status = 2;	/* exit status of usage errors, msg_die */
+
+void
+msg_policy(enum exit_policy policy)
+{
+	fail_status = policy == EXIT_TROUBLE ? 2 : 1;
+	trouble_status = policy == EXIT_GNU ? 1 : 2;
+}
 
 /* "APPLET: text[: strerror]" and END, in one write.  A message too long
  * for the stack buffer (names can be far longer than PATH_MAX) is built
@@ -74,6 +81,31 @@ msg_warnsys(const char *format, ...)
 	emit(err, "\n", format, ap);
 	va_end(ap);
 	raise_status(fail_status);
+}
+
+/* An operation that failed, in an applet whose warnings are trouble:
+ * the status it raises is 1, whatever the policy. */
+void
+msg_fail(const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	emit(0, "\n", format, ap);
+	va_end(ap);
+	raise_status(1);
+}
+
+void
+msg_failsys(const char *format, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, format);
+	emit(err, "\n", format, ap);
+	va_end(ap);
+	raise_status(1);
 }
 
 void

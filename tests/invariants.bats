@@ -8,7 +8,7 @@ REPO=$BATS_TEST_DIRNAME/..
 
 # The applets of core/applets.h, one a line, in its order.
 listed_applets() {
-	sed -n 's/^APPLET(\(.*\))$/\1/p' "$REPO/core/applets.h"
+	sed -n 's/^APPLET(\([a-z_]*\), .*)$/\1/p' "$REPO/core/applets.h"
 }
 
 # missing_files PATTERN: the applets for which PATTERN (NAME replaced by
@@ -26,10 +26,10 @@ missing_files() {
 	[ -n "$output" ]
 }
 
-@test "invariants: core/applets.h holds only comments and APPLET(name) lines" {
+@test "invariants: core/applets.h holds only comments and APPLET(name, policy) lines" {
 	# make's sed would silently skip a line written any other way.
 	run -1 --separate-stderr grep -n -v -e '^/\*' -e '^ \*' -e '^$' \
-		-e '^APPLET([A-Za-z_][A-Za-z0-9_]*)$' "$REPO/core/applets.h"
+		-e '^APPLET([a-z_][a-z0-9_]*, EXIT_[A-Z]*)$' "$REPO/core/applets.h"
 	assert_output_is ""
 }
 

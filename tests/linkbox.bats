@@ -16,7 +16,7 @@ lb_version() {
 
 # The applets of core/applets.h, one a line, in its order.
 listed_applets() {
-	sed -n 's/^APPLET(\(.*\))$/\1/p' "$REPO/core/applets.h"
+	sed -n 's/^APPLET(\([a-z_]*\), .*)$/\1/p' "$REPO/core/applets.h"
 }
 
 # The binary under test, as /proc/self/exe names it.

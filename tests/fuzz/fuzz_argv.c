@@ -115,11 +115,9 @@ child(const struct applet *a, int argc, char **argv, const char *dir,
 		unsetenv("POSIXLY_CORRECT");
 	setenv("LANG", flags & 2 ? "C.UTF-8" : "C", 1);
 	alarm(TIMEOUT);
-	applet_name = a->name;
-	applet_usage = a->usage;
 	exit_status = 0;
 	optind = 1;
-	exit(msg_flush(a->main(argc, argv)));
+	exit(applet_run(a, argc, argv));
 }
 
 /* False for a word that could name something outside the scratch
