@@ -111,7 +111,8 @@ static void
 remove_link(int fd, const char *name, const char *path, size_t dirlen,
     const char *text, enum cause why)
 {
-	char tmp[NAME_MAX + 1], now[PATH_MAX], *dir = NULL;
+	char tmp[NAME_MAX + 1], now[PATH_MAX];
+	struct parent at;
 	struct stat st, was;
 	enum cause again;
 	bool same;
@@ -119,16 +120,12 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 
 	/* A PATH operand that is itself the link: work from its directory,
 	 * where the link's text means what it meant. */
-	if (strchr(name, '/')) {
-		dir = path_dir(name);
-		name = path_base(name);
-		fd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd == -1) {
-			msg_warnsys("%s", quote(dir));
-			free(dir);
-			return;
-		}
+	if (parent_open(&at, fd, name) == -1) {
+		msg_warnsys("%s", quote(at.dir ? at.dir : name));
+		goto out;
 	}
+	fd = at.fd;
+	name = at.name;
 	if (fstatat(fd, name, &was, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISLNK(was.st_mode)) {
 		msg_warn("%s changed before it could be removed; left alone",
@@ -160,10 +157,7 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 		msg_warn("%s changed while being removed; left alone",
 		    quote(path));
 out:
-	if (dir) {
-		close(fd);
-		free(dir);
-	}
+	parent_close(&at);
 }
 
 static void
@@ -230,14 +224,13 @@ place_below_root(const char *path)
 
 	if (!croot)
 		croot = path_canon(opt.root);
-	len = croot ? strlen(croot) : 0;
-	if (!croot || !cpath || strncmp(cpath, croot, len) ||
-	    (cpath[len] && cpath[len] != '/' && len > 1)) {
+	if (!croot || !cpath || !path_inside(cpath, croot)) {
 		msg_warn("%s is not inside the root %s", quote(path),
 		    quote(opt.root));
 		free(cpath);
 		return false;
 	}
+	len = strlen(croot);
 	opt.inside = xformat("%s", cpath + (len > 1 ? len : 0));
 	opt.pathlen = strlen(path);
 	/* A link given as PATH: its text is read from its directory. */
@@ -264,7 +257,6 @@ danglers_main(int argc, char **argv)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		OPT_STANDARD
 	};
-	static char *dot[] = { ".", NULL };
 	char **paths;
 	int c;
 
@@ -288,11 +280,9 @@ danglers_main(int argc, char **argv)
 		    O_CLOEXEC);
 		if (opt.rootfd == -1)
 			msg_diesys("%s", quote(opt.root));
-		dot[0] = (char *)opt.root;
 	}
-	paths = optind < argc ? argv + optind : dot;
-	paths[path_outermost(paths, optind < argc ? argc - optind : 1,
-	    opt.flags & WALK_XDEV)] = NULL;
+	paths = path_operands(argc, argv, opt.root ? opt.root : ".",
+	    opt.flags & WALK_XDEV);
 	for (; *paths; paths++) {
 		if (opt.root && !place_below_root(*paths))
 			continue;

@@ -769,7 +769,7 @@ relink(const char *path, const struct file *dup, const struct file *keep)
 		}
 		goto out;
 	}
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+	if (!atomic_no_exchange(errno)) {
 		msg_warnsys("cannot replace %s", quote(path));
 		drop_temp(dfd, dir, tmp);
 		goto out;

@@ -200,8 +200,7 @@ search(const char *path)
 		if (i && targets[i].st.st_dev == targets[i - 1].st.st_dev)
 			continue;
 		mount = mount_point(targets[i].arg, targets[i].st.st_dev);
-		if (!strncmp(mount, cpath, len) && (mount[len] == '/' ||
-		    len == 1)) {
+		if (path_inside(mount, cpath)) {
 			sub = xformat("%s%s%s", path, len == 1 ? "/" : "",
 			    mount + len);
 			r = walk_tree(sub, WALK_XDEV, find_visit, NULL);
@@ -243,7 +242,7 @@ findlinks_main(int argc, char **argv)
 		{ "one-file-system", no_argument, NULL, 'x' },
 		OPT_STANDARD
 	};
-	char *dot[] = { ".", NULL }, **paths, *mount[2] = { NULL, NULL };
+	char **paths, *mount = NULL;
 	size_t i;
 	int c;
 
@@ -265,9 +264,7 @@ findlinks_main(int argc, char **argv)
 		if (opt.summary && (opt.one_line || !opt.end))
 			msg_usage("-s excludes -1 and -0");
 		opt.one_line |= !opt.end;
-		paths = optind < argc ? argv + optind : dot;
-		paths[path_outermost(paths, optind < argc ? argc - optind : 1,
-		    opt.flags & WALK_XDEV)] = NULL;
+		paths = path_operands(argc, argv, ".", opt.flags & WALK_XDEV);
 		for (; *paths; paths++)
 			walk_tree(*paths, opt.flags, group_visit, NULL);
 		print_groups();
@@ -279,22 +276,19 @@ findlinks_main(int argc, char **argv)
 		opt_operands(argc, argv, 1, -1);
 		add_target(argv[optind++]);
 	}
-	paths = argv + optind;
-	if (!*paths) {
+	if (optind == argc) {
 		/* Every name of a file is on its own filesystem. */
 		for (i = 1; i < ntargets; i++)
 			if (targets[i].st.st_dev != targets[0].st.st_dev)
 				msg_usage("the files are on different "
 				    "filesystems: give the PATHs to search");
-		paths = mount;
-		mount[0] = mount_point(targets[0].arg, targets[0].st.st_dev);
+		mount = mount_point(targets[0].arg, targets[0].st.st_dev);
 	}
-	paths[path_outermost(paths, paths == mount ? 1 : argc - optind,
-	    false)] = NULL;
-	for (; *paths && (left || opt.all_paths); paths++)
+	for (paths = path_operands(argc, argv, mount, false);
+	    *paths && (left || opt.all_paths); paths++)
 		if (search(*paths) == -1)
 			break;
-	free(mount[0]);
+	free(mount);
 	for (i = 0; i < ntargets; i++) {
 		struct target *t = &targets[i];
 

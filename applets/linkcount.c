@@ -148,6 +148,7 @@ linkcount_main(int argc, char **argv)
 		OPT_STANDARD
 	};
 	bool exact = false, range = false;
+	char **paths;
 	int c;
 
 	while ((c = opt_next(argc, argv, "L0c:m:M:r", longs)) != -1) {
@@ -187,14 +188,13 @@ linkcount_main(int argc, char **argv)
 	    opt.dereference || !opt.end))
 		msg_usage("--summary goes with -r alone");
 	opt_operands(argc, argv, 1, -1);
-	if (opt.recursive)
-		argc = optind + path_outermost(argv + optind, argc - optind,
-		    false);
-	for (; optind < argc; optind++) {
+	paths = opt.recursive ? path_operands(argc, argv, NULL, false) :
+	    argv + optind;
+	for (; *paths; paths++) {
 		if (opt.recursive)
-			walk_tree(argv[optind], 0, visit, NULL);
+			walk_tree(*paths, 0, visit, NULL);
 		else
-			count_one(AT_FDCWD, argv[optind], argv[optind]);
+			count_one(AT_FDCWD, *paths, *paths);
 	}
 	if (opt.summary)
 		print_summary();

@@ -42,10 +42,12 @@ enum { OPT_BACKUP = OPT_FIRST_LONG_ONLY, OPT_SYNC, OPT_SKIP_SAME };
 
 static struct {
 	bool symbolic, force, interactive, logical, relative, verbose;
-	bool hard_dir, follow_dest_dir, sync, skip_same, record;
+	bool hard_dir, follow_dir, no_dir, sync, skip_same, record;
 	enum backup backup;
 	const char *suffix;
-} opt = { .follow_dest_dir = true };
+	const char *dir;	/* where the links go, or NULL: LINK_NAME */
+	int dirfd;		/* dir, opened */
+} opt = { .follow_dir = true, .dirfd = AT_FDCWD };
 
 /* Hard links made so far, so that "ln -f a/f b/f c" does not replace
  * c/f, just made from a/f, with b/f: a later rm -r a would lose data. */
@@ -57,25 +59,25 @@ static struct made {
 } *made;
 
 static bool
-was_made(const char *dest, const struct stat *st)
+was_made(const char *linkname, const struct stat *st)
 {
 	struct made *m;
 
 	for (m = made; m; m = m->next)
 		if (m->ino == st->st_ino && m->dev == st->st_dev &&
-		    !strcmp(m->name, dest))
+		    !strcmp(m->name, linkname))
 			return true;
 	return false;
 }
 
 static void
-record(const char *dest, const struct stat *st)
+record(const char *linkname, const struct stat *st)
 {
-	struct made *m = xmalloc(sizeof(*m) + strlen(dest) + 1);
+	struct made *m = xmalloc(sizeof(*m) + strlen(linkname) + 1);
 
 	m->dev = st->st_dev;
 	m->ino = st->st_ino;
-	strcpy(m->name, dest);
+	strcpy(m->name, linkname);
 	m->next = made;
 	made = m;
 }
@@ -138,111 +140,127 @@ note_numbered(const char *entry, unsigned char type, void *arg)
 		b->highest = n;
 }
 
-/* The name to back BASE (in directory DFD) up as: BASE~, or BASE.~N~ one
+/* The name to back NAME (in directory DFD) up as: NAME~, or NAME.~N~ one
  * past the highest N there, as GNU's backup rules say. */
 static char *
-backup_name(int dfd, const char *base)
+backup_name(int dfd, const char *name)
 {
-	struct numbered b = { path_base(base), 0, 0 };
-	char *dir;
+	struct numbered b = { name, strlen(name), 0 };
 
-	b.len = strlen(b.name);
 	if (opt.backup != SIMPLE) {
-		dir = path_dir(base);
-		walk_dir(dfd, dir, note_numbered, &b);
-		free(dir);
+		walk_dir(dfd, ".", note_numbered, &b);
 		if (b.highest || opt.backup == NUMBERED)
-			return xformat("%s.~%lu~", base, b.highest + 1);
+			return xformat("%s.~%lu~", name, b.highest + 1);
 	}
-	return xformat("%s%s", base, opt.suffix);
+	return xformat("%s%s", name, opt.suffix);
 }
 
-/* Back BASE up before it is replaced.  The backup is a hard link made
- * under a temporary name and renamed into place, so BASE never vanishes;
+/* Back NAME up before it is replaced.  The backup is a hard link made
+ * under a temporary name and renamed into place, so NAME never vanishes;
  * where hard links are refused we fall back to GNU's rename.  Returns the
- * backup name, NULL on failure; *renamed says BASE is gone. */
+ * backup name, NULL on failure; *renamed says NAME is gone. */
 static char *
-take_backup(int dfd, const char *base, const char *dest, bool *renamed)
+take_backup(int dfd, const char *name, const char *linkname, bool *renamed)
 {
-	char *bak = backup_name(dfd, base);
+	char *bak = backup_name(dfd, name);
 
 	*renamed = false;
-	if (atomic_link(dfd, base, 0, dfd, bak, "ln") == 0)
+	if (atomic_link(dfd, name, 0, dfd, bak, "ln") == 0)
 		return bak;
 	/* Only a filesystem that refuses hard links gets GNU's rename. */
 	if ((errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) &&
-	    renameat(dfd, base, dfd, bak) == 0) {
+	    renameat(dfd, name, dfd, bak) == 0) {
 		*renamed = true;
 		return bak;
 	}
 	if (errno != ENOENT)
-		msg_warnsys("cannot backup %s", quote(dest));
+		msg_warnsys("cannot backup %s", quote(linkname));
 	free(bak);
 	return NULL;
 }
 
+/* The link failed: put NAME back from its backup BAK where GNU's rename
+ * took it there, or drop the hard link just made as the backup, as GNU's
+ * un-backup leaves none. */
+static void
+undo_backup(int dfd, const char *name, const char *bak, bool renamed,
+    const char *linkname)
+{
+	struct stat b, now;
+
+	if (renamed) {
+		if (renameat(dfd, bak, dfd, name) == -1)
+			msg_warnsys("cannot un-backup %s", quote(linkname));
+	} else if (bak && fstatat(dfd, bak, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_inode(&b, &now))
+		unlinkat(dfd, bak, 0);
+}
+
 static int
-make_link(const char *source, int dfd, const char *base)
+make_link(const char *target, int dfd, const char *name)
 {
 	if (opt.symbolic)
-		return symlinkat(source, dfd, base) ? errno : 0;
-	return linkat(AT_FDCWD, source, dfd, base,
+		return symlinkat(target, dfd, name) ? errno : 0;
+	return linkat(AT_FDCWD, target, dfd, name,
 	    opt.logical ? AT_SYMLINK_FOLLOW : 0) ? errno : 0;
 }
 
 static int
-replace_link(const char *source, int dfd, const char *base)
+replace_link(const char *target, int dfd, const char *name)
 {
-	int r = opt.symbolic ? atomic_symlink(source, dfd, base, "ln") :
-	    atomic_link(AT_FDCWD, source, opt.logical ? AT_SYMLINK_FOLLOW : 0,
-	    dfd, base, "ln");
+	int r = opt.symbolic ? atomic_symlink(target, dfd, name, "ln") :
+	    atomic_link(AT_FDCWD, target, opt.logical ? AT_SYMLINK_FOLLOW : 0,
+	    dfd, name, "ln");
 
 	return r ? errno : 0;
 }
 
-/* LINK_NAME already is exactly the link asked for. */
+/* NAME (in DFD, whose lstat is ST) already is exactly the link asked
+ * for; TST is TARGET's stat. */
 static bool
-is_same_link(const char *source, const struct stat *src,
-    const struct stat *dst, int dfd, const char *base)
+is_same_link(const char *target, const struct stat *tst,
+    const struct stat *st, int dfd, const char *name)
 {
-	return opt.symbolic ? path_reads(dfd, base, dst, source) :
-	    same_inode(src, dst);
+	return opt.symbolic ? path_reads(dfd, name, st, target) :
+	    same_inode(tst, st);
 }
 
-/* SOURCE and DEST are one directory entry: the same name in the same
- * directory. */
+/* TARGET and NAME (in DFD) are one directory entry: the same name in the
+ * same directory. */
 static bool
-same_entry(const char *source, int dfd, const char *base)
+same_entry(const char *target, int dfd, const char *name)
 {
-	const char *sb = path_base(source), *db = path_base(base);
-	size_t slen = strcspn(sb, "/");
-	struct stat sd, dd;
+	const char *tb = path_base(target), *nb = path_base(name);
+	size_t tlen = strcspn(tb, "/");
+	struct stat td, nd;
 	char *dir;
 	int r1, r2;
 
-	if (slen != strcspn(db, "/") || strncmp(sb, db, slen))
+	if (tlen != strcspn(nb, "/") || strncmp(tb, nb, tlen))
 		return false;
-	dir = path_dir(source);
-	r1 = stat(dir, &sd);
+	dir = path_dir(target);
+	r1 = stat(dir, &td);
 	free(dir);
-	dir = path_dir(base);
-	r2 = fstatat(dfd, dir, &dd, 0);
+	dir = path_dir(name);
+	r2 = fstatat(dfd, dir, &nd, 0);
 	free(dir);
-	return r1 == 0 && r2 == 0 && same_inode(&sd, &dd);
+	return r1 == 0 && r2 == 0 && same_inode(&td, &nd);
 }
 
+/* GNU's message for a link that could not be made. */
 static void
-report(const char *source, const char *dest, int err)
+report(const char *target, const char *linkname, int err)
 {
 	const char *fmt;
 
 	if (opt.symbolic)
-		fmt = err != ENAMETOOLONG && *source ?
+		fmt = err != ENAMETOOLONG && *target ?
 		    "failed to create symbolic link %s" :
 		    "failed to create symbolic link %s -> %s";
 	else if (err == EMLINK) {
 		errno = err;
-		msg_warnsys("failed to create hard link to %s", quote(source));
+		msg_warnsys("failed to create hard link to %s", quote(target));
 		return;
 	} else if (err == EDQUOT || err == EEXIST || err == ENOSPC ||
 	    err == EROFS)
@@ -250,171 +268,236 @@ report(const char *source, const char *dest, int err)
 	else
 		fmt = "failed to create hard link %s => %s";
 	errno = err;
-	msg_warnsys(fmt, quote(dest), quote(source));
+	msg_warnsys(fmt, quote(linkname), quote(target));
 }
 
-/* Link SOURCE as BASE in directory DFD; DEST names it in messages.  ERR
- * is what a first plain attempt gave (-1: not tried). */
+/* Whether NAME in DFD (ST: its lstat), LINKNAME to the user, may be
+ * replaced by a link to TARGET (TST: its stat): GNU's checks, then -i's
+ * question. */
+static bool
+may_replace(const char *target, struct stat *tst, const struct stat *st,
+    int dfd, const char *name, const char *linkname)
+{
+	if (S_ISDIR(st->st_mode)) {
+		msg_warn("%s: cannot overwrite directory",
+		    quote_if_needed(linkname));
+		return false;
+	}
+	if (opt.record && was_made(linkname, st)) {
+		msg_warn("will not overwrite just-created %s with %s",
+		    quote(linkname), quote(target));
+		return false;
+	}
+	/* Replacing LINK_NAME, when it is TARGET's own directory entry,
+	 * would lose the file (a hard link) or turn it into a loop of
+	 * itself (a symlink over a file).  Backups cover the symlink case.
+	 * GNU leaves -i to the user's answer; we refuse -si, which would
+	 * lose the file. */
+	if ((opt.force || opt.backup != NO_BACKUP || opt.symbolic) &&
+	    (opt.backup != NO_BACKUP ? !opt.symbolic :
+	    !opt.symbolic || !S_ISLNK(st->st_mode)) &&
+	    (!opt.symbolic || stat(target, tst) == 0) &&
+	    same_inode(tst, st) &&
+	    (tst->st_nlink == 1 || same_entry(target, dfd, name))) {
+		msg_warn("%s and %s are the same file", quote(target),
+		    quote(linkname));
+		return false;
+	}
+	if (opt.interactive && !msg_ask("replace %s? ", quote(linkname))) {
+		exit_status = 1;
+		return false;
+	}
+	return true;
+}
+
+/* The link LINKNAME to TARGET (TST: its stat) is made; BAK, if not NULL,
+ * is the backup of what it replaced, beside NAME. */
 static void
-link_one(const char *source, int dfd, const char *base, const char *dest,
+made_link(const char *target, const struct stat *tst, const char *linkname,
+    const char *name, const char *bak)
+{
+	struct parent at;
+	char *was;
+
+	if (opt.record)
+		record(linkname, tst);
+	if (opt.sync) {
+		if (parent_open(&at, AT_FDCWD, linkname) == -1 ||
+		    parent_sync(&at) == -1)
+			msg_warnsys("cannot sync the directory of %s",
+			    quote(linkname));
+		parent_close(&at);
+	}
+	if (!opt.verbose)
+		return;
+	if (bak) {
+		was = xformat("%.*s%s", (int)(strlen(linkname) - strlen(name)),
+		    linkname, bak);
+		out("%s ~ ", quote(was));
+		free(was);
+	}
+	out("%s %c> %s\n", quote(linkname), opt.symbolic ? '-' : '=',
+	    quote(target));
+}
+
+/* Link TARGET as NAME in directory DFD; LINKNAME names it in messages.
+ * ERR is what a first plain attempt gave (-1: not tried). */
+static void
+link_one(const char *target, int dfd, const char *name, const char *linkname,
     int err)
 {
-	struct stat src, dst;
-	char *rel = NULL, *bak = NULL, *dir, *cdir, *csrc, *pbase = NULL;
+	struct parent at = { .fd = -1 };
+	struct stat tst, st;
+	char *rel = NULL, *bak = NULL;
 	bool replace, renamed = false;
-	int pfd = -1;
 
 	if (err < 0 && !opt.relative)
-		err = make_link(source, dfd, base);
+		err = make_link(target, dfd, name);
 	if ((err || opt.record) && !opt.symbolic && (opt.logical ?
-	    stat(source, &src) : lstat(source, &src)) == -1) {
-		msg_warnsys("failed to access %s", quote(source));
+	    stat(target, &tst) : lstat(target, &tst)) == -1) {
+		msg_warnsys("failed to access %s", quote(target));
 		return;
 	}
-	if (err == 0)
-		goto done;
-	if (!opt.symbolic && !opt.hard_dir && S_ISDIR(src.st_mode)) {
+	if (err == 0) {
+		made_link(target, &tst, linkname, name, NULL);
+		return;
+	}
+	if (!opt.symbolic && !opt.hard_dir && S_ISDIR(tst.st_mode)) {
 		msg_warn("%s: hard link not allowed for directory",
-		    quote_if_needed(source));
+		    quote_if_needed(target));
 		return;
 	}
 	if (opt.relative) {
-		dir = path_dir(dest);
-		cdir = path_canon(dir);
-		csrc = path_canon(source);
-		if (cdir && csrc)
-			source = rel = path_relative(csrc, cdir);
+		char *dir = path_dir(linkname);
+
+		if ((rel = path_relative_link(target, dir)))
+			target = rel;
 		free(dir);
-		free(cdir);
-		free(csrc);
 	}
 	if (opt.skip_same && (err == EEXIST || err < 0) &&
-	    fstatat(dfd, base, &dst, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    is_same_link(source, &src, &dst, dfd, base))
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    is_same_link(target, &tst, &st, dfd, name))
 		goto out;
 	replace = opt.force || opt.interactive || opt.backup != NO_BACKUP;
-	if (replace && fstatat(dfd, base, &dst, AT_SYMLINK_NOFOLLOW) == -1) {
+	if (replace && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno != ENOENT) {
-			msg_warnsys("failed to access %s", quote(dest));
+			msg_warnsys("failed to access %s", quote(linkname));
 			goto out;
 		}
 		replace = false;
 	} else if (replace) {
-		if (S_ISDIR(dst.st_mode)) {
-			msg_warn("%s: cannot overwrite directory",
-			    quote_if_needed(dest));
+		if (!may_replace(target, &tst, &st, dfd, name, linkname))
 			goto out;
-		}
-		if (opt.record && was_made(dest, &dst)) {
-			msg_warn("will not overwrite just-created %s with %s",
-			    quote(dest), quote(source));
-			goto out;
-		}
-		/* Replacing DEST, when it is SOURCE's own directory entry,
-		 * would lose the file (a hard link) or turn it into a loop
-		 * of itself (a symlink over a file).  Backups cover the
-		 * symlink case.  GNU leaves -i to the user's answer; we
-		 * refuse -si, which would lose the file. */
-		if ((opt.force || opt.backup != NO_BACKUP || opt.symbolic) &&
-		    (opt.backup != NO_BACKUP ? !opt.symbolic :
-		    !opt.symbolic || !S_ISLNK(dst.st_mode)) &&
-		    (!opt.symbolic || stat(source, &src) == 0) &&
-		    same_inode(&src, &dst) &&
-		    (src.st_nlink == 1 || same_entry(source, dfd, base))) {
-			msg_warn("%s and %s are the same file", quote(source),
-			    quote(dest));
-			goto out;
-		}
-		if (opt.interactive) {
-			if (!msg_ask("replace %s? ", quote(dest))) {
-				exit_status = 1;
-				goto out;
-			}
-		}
 		/* The temporary names of the replacement live beside
 		 * LINK_NAME, as rename(2) works within one directory. */
-		if (path_base(base) != base) {
-			dir = path_dir(base);
-			pfd = openat(dfd, dir, O_PATH | O_DIRECTORY |
-			    O_CLOEXEC);
-			free(dir);
-			if (pfd == -1) {
-				msg_warnsys("failed to access %s", quote(dest));
-				goto out;
-			}
-			dfd = pfd;
-			base = pbase = strdup(path_base(base));
+		if (parent_open(&at, dfd, name) == -1) {
+			msg_warnsys("failed to access %s", quote(linkname));
+			goto out;
 		}
+		dfd = at.fd;
+		name = at.name;
 		if (opt.backup != NO_BACKUP &&
-		    !(bak = take_backup(dfd, base, dest, &renamed))) {
+		    !(bak = take_backup(dfd, name, linkname, &renamed))) {
 			if (errno != ENOENT)
 				goto out;
 			replace = false;
 		}
 	}
 	if (err < 0 || renamed)
-		err = make_link(source, dfd, base);
+		err = make_link(target, dfd, name);
 	if (err == EEXIST && replace && !renamed)
-		err = replace_link(source, dfd, base);
+		err = replace_link(target, dfd, name);
 	if (err) {
-		report(source, dest, err);
-		if (renamed && renameat(dfd, bak, dfd, base) == -1)
-			msg_warnsys("cannot un-backup %s", quote(dest));
-		/* Nothing changed: the backup just made goes, as GNU's
-		 * un-backup leaves none. */
-		if (bak && !renamed && fstatat(dfd, bak, &src,
-		    AT_SYMLINK_NOFOLLOW) == 0 && fstatat(dfd, base, &dst,
-		    AT_SYMLINK_NOFOLLOW) == 0 && same_inode(&src, &dst))
-			unlinkat(dfd, bak, 0);
-		goto out;
-	}
-done:
-	if (opt.record)
-		record(dest, &src);
-	if (opt.sync && atomic_sync_dir(dest) == -1)
-		msg_warnsys("cannot sync the directory of %s", quote(dest));
-	if (opt.verbose) {
-		if (bak) {
-			size_t keep = strlen(dest) - strlen(base);
-
-			dir = xmalloc(keep + strlen(bak) + 1);
-			memcpy(dir, dest, keep);
-			strcpy(dir + keep, bak);
-			out("%s ~ ", quote(dir));
-			free(dir);
-		}
-		out("%s %c> %s\n", quote(dest), opt.symbolic ? '-' : '=',
-		    quote(source));
-	}
+		report(target, linkname, err);
+		undo_backup(dfd, name, bak, renamed, linkname);
+	} else
+		made_link(target, &tst, linkname, name, bak);
 out:
-	if (pfd != -1)
-		close(pfd);
-	free(pbase);
+	parent_close(&at);
 	free(bak);
 	free(rel);
 }
 
-enum target_dir { MAYBE_DIR, LAST_OPERAND, OPTION_T };
-
-/* Open DIR as the place for the links: -t's argument, the last of several
- * operands (either must be a directory), or the second of two (which may
- * be: -1 when not). */
-static int
-open_target_dir(const char *dir, enum target_dir how)
+/* Link TARGET: as the LINK_NAME operand when opt.dir is NULL (ERR: what
+ * a first attempt gave, or -1), else under its own last component in
+ * opt.dir. */
+static void
+link_operand(const char *target, const char *linkname, int err)
 {
-	const char *b = path_base(dir);
-	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC, fd;
+	const char *b = path_base(target);
+	char *name, *path;
 
-	if (!opt.follow_dest_dir && *b && b[strlen(b) - 1] != '/')
-		flags |= O_NOFOLLOW;
-	fd = openat(AT_FDCWD, dir, flags);
-	if (fd == -1 && how != MAYBE_DIR)
-		msg_diesys("target %s", quote(dir));
-	return fd;
+	if (!opt.dir) {
+		link_one(target, AT_FDCWD, linkname, linkname, err);
+		return;
+	}
+	name = strndup(b, strcspn(b, "/"));
+	path = path_join(opt.dir, name);
+	link_one(target, opt.dirfd, name, path, -1);
+	free(path);
+	free(name);
 }
 
-int
-ln_main(int argc, char **argv)
+/* Open DIR as the place for the links: -t's argument, the last of several
+ * operands (either must be a directory: MUST), or the second of two (which
+ * may be one): false when it is not. */
+static bool
+open_dir(const char *dir, bool must)
+{
+	const char *b = path_base(dir);
+	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+
+	if (!opt.follow_dir && *b && b[strlen(b) - 1] != '/')
+		flags |= O_NOFOLLOW;
+	opt.dirfd = openat(AT_FDCWD, dir, flags);
+	if (opt.dirfd == -1 && must)
+		msg_diesys("target %s", quote(dir));
+	if (opt.dirfd == -1)
+		return false;
+	opt.dir = dir;
+	return true;
+}
+
+/* Choose, as GNU does, between "TARGET LINK_NAME" and "TARGET...
+ * DIRECTORY" from the N operands in FILES (-t may have chosen already).
+ * Returns the number of targets; *err says what a first attempt at the
+ * link TARGET LINK_NAME gave, or -1. */
+static int
+choose_form(char **files, int n, int *err)
+{
+	const char *tdir = opt.dir;
+
+	*err = -1;
+	opt.dir = NULL;
+	if (opt.no_dir) {
+		if (tdir)
+			msg_die("cannot combine --target-directory and "
+			    "--no-target-directory");
+		if (n < 2)
+			msg_usage("missing destination file operand after %s",
+			    quote(files[0]));
+		if (n > 2)
+			msg_usage("extra operand %s", quote(files[2]));
+		return 1;
+	}
+	if (tdir || n == 1) {
+		open_dir(tdir ? tdir : ".", true);
+		return n;
+	}
+	if (n > 2) {
+		open_dir(files[n - 1], true);
+		return n - 1;
+	}
+	/* Try the link first: only when that fails can LINK_NAME be a
+	 * directory to put the link in. */
+	*err = opt.relative ? -1 : make_link(files[0], AT_FDCWD, files[1]);
+	if (*err == EEXIST || *err == ENOTDIR || *err < 0)
+		open_dir(files[1], false);
+	return 1;
+}
+
+static void
+parse_options(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "backup", optional_argument, NULL, OPT_BACKUP },
@@ -434,12 +517,10 @@ ln_main(int argc, char **argv)
 		{ "skip-same", no_argument, NULL, OPT_SKIP_SAME },
 		OPT_STANDARD
 	};
-	const char *tdir = NULL, *control = NULL, *suffix = NULL;
-	bool make_backups = false, no_tdir = false;
-	enum target_dir how = OPTION_T;
-	char **files, *dest;
+	const char *control = NULL, *suffix = NULL;
+	bool make_backups = false;
 	struct stat st;
-	int c, n, i, dfd = AT_FDCWD, err;
+	int c;
 
 	while ((c = opt_next(argc, argv, "bdfinrsvFLPS:t:T", longs)) != -1) {
 		switch (c) {
@@ -452,30 +533,28 @@ ln_main(int argc, char **argv)
 		case 'i': opt.interactive = true; opt.force = false; break;
 		case 'L': opt.logical = true; break;
 		case 'P': opt.logical = false; break;
-		case 'n': opt.follow_dest_dir = false; break;
+		case 'n': opt.follow_dir = false; break;
 		case 'r': opt.relative = true; break;
 		case 's': opt.symbolic = true; break;
 		case 'S': make_backups = true; suffix = optarg; break;
 		case 't':
 			/* Checked as soon as read, as GNU does. */
-			if (tdir)
+			if (opt.dir)
 				msg_die("multiple target directories specified");
 			if (stat(optarg, &st) == -1)
 				msg_diesys("failed to access %s", quote(optarg));
 			if (!S_ISDIR(st.st_mode))
 				msg_die("target %s is not a directory",
 				    quote(optarg));
-			tdir = optarg;
+			opt.dir = optarg;
 			break;
-		case 'T': no_tdir = true; break;
+		case 'T': opt.no_dir = true; break;
 		case 'v': opt.verbose = true; break;
 		case OPT_SYNC: opt.sync = true; break;
 		case OPT_SKIP_SAME: opt.skip_same = true; break;
 		}
 	}
-	files = argv + optind;
-	n = argc - optind;
-	if (n <= 0)
+	if (optind >= argc)
 		msg_usage("missing file operand");
 	if (opt.relative && !opt.symbolic)
 		msg_die("cannot do --relative without --symbolic");
@@ -490,51 +569,20 @@ ln_main(int argc, char **argv)
 	if (!suffix || !*suffix)
 		suffix = getenv("SIMPLE_BACKUP_SUFFIX");
 	opt.suffix = suffix && *suffix && !strchr(suffix, '/') ? suffix : "~";
-	if (no_tdir) {
-		if (tdir)
-			msg_die("cannot combine --target-directory and "
-			    "--no-target-directory");
-		if (n < 2)
-			msg_usage("missing destination file operand after %s",
-			    quote(files[0]));
-		if (n > 2)
-			msg_usage("extra operand %s", quote(files[2]));
-	} else if (!tdir && n == 1) {
-		tdir = ".";
-	} else if (!tdir && n == 2) {
-		/* Try the link first: only when that fails can LINK_NAME be a
-		 * directory to put the link in. */
-		err = opt.relative ? -1 : make_link(files[0], AT_FDCWD,
-		    files[1]);
-		if (err == EEXIST || err == ENOTDIR || err < 0)
-			dfd = open_target_dir(files[1], MAYBE_DIR);
-		if (dfd < 0) {
-			link_one(files[0], AT_FDCWD, files[1], files[1], err);
-			return exit_status;
-		}
-		tdir = files[1];
-		n = 1;
-	} else if (!tdir) {
-		tdir = files[--n];
-		how = LAST_OPERAND;
-	}
-	if (no_tdir) {
-		link_one(files[0], AT_FDCWD, files[1], files[1], -1);
-		return exit_status;
-	}
-	if (dfd == AT_FDCWD)
-		dfd = open_target_dir(tdir, how);
+}
+
+int
+ln_main(int argc, char **argv)
+{
+	char **files;
+	int i, n, err;
+
+	parse_options(argc, argv);
+	files = argv + optind;
+	n = choose_form(files, argc - optind, &err);
 	opt.record = n > 1 && opt.force && !opt.symbolic &&
 	    opt.backup != NUMBERED;
-	for (i = 0; i < n; i++) {
-		const char *b = path_base(files[i]);
-		size_t blen = strcspn(b, "/");
-		char *base = strndup(b, blen);
-
-		dest = path_join(tdir, base);
-		link_one(files[i], dfd, base, dest, -1);
-		free(dest);
-		free(base);
-	}
+	for (i = 0; i < n; i++)
+		link_operand(files[i], files[1], i ? -1 : err);
 	return exit_status;
 }

@@ -91,32 +91,37 @@ remove_entry(struct walk *e, void *arg)
 	return WALK_NEXT;
 }
 
-/* The old directory is at TMP after the exchange: keep it or remove it. */
+/* The old directory is at TMP beside LINKNAME after the exchange: keep
+ * it or remove it. */
 static void
-dispose_old_dir(int dfd, const char *dir, const char *tmp)
+dispose_old_dir(const struct parent *linkname, const char *tmp)
 {
-	char *path = path_join(dir, tmp);
+	struct parent keep;
+	char *path = path_join(linkname->dir, tmp);
 
-	if (opt.keep_dir) {
-		if (atomic_rename_new(dfd, tmp, AT_FDCWD, opt.keep_dir) == -1)
-			msg_warnsys("the old directory stays at %s: cannot "
-			    "rename it to %s", quote(path), quote(opt.keep_dir));
-		else if (opt.sync && atomic_sync_dir(opt.keep_dir) == -1)
-			msg_warnsys("cannot sync the directory of %s",
-			    quote(opt.keep_dir));
-	} else
+	if (!opt.keep_dir)
 		walk_tree(path, WALK_POST, remove_entry, NULL);
+	else if (parent_open(&keep, AT_FDCWD, opt.keep_dir) == -1 ||
+	    atomic_rename_new(linkname->fd, tmp, keep.fd, keep.name) == -1)
+		msg_warnsys("the old directory stays at %s: cannot rename it "
+		    "to %s", quote(path), quote(opt.keep_dir));
+	else if (opt.sync && parent_sync(&keep) == -1)
+		msg_warnsys("cannot sync the directory of %s",
+		    quote(opt.keep_dir));
+	if (opt.keep_dir)
+		parent_close(&keep);
 	free(path);
 }
 
-/* Put TARGET in place as LINK_NAME (BASE in DFD; ST is what is there, or
- * NULL).  Returns the exit status; messages said. */
+/* Put TARGET in place as LINKNAME (ST is what is there, or NULL).
+ * Returns the exit status; messages said. */
 static int
-put_link(const char *target, int dfd, const char *base,
-    const char *linkname, const struct stat *st)
+put_link(const char *target, const struct parent *linkname,
+    const struct stat *st)
 {
-	int srcfd = opt.symbolic ? -1 : AT_FDCWD;
-	char tmp[NAME_MAX + 1], *dir;
+	int srcfd = opt.symbolic ? -1 : AT_FDCWD, dfd = linkname->fd;
+	const char *base = linkname->name;
+	char tmp[NAME_MAX + 1];
 	int r;
 
 	/* Absent: create it in one step, which fails rather than replace
@@ -129,7 +134,8 @@ put_link(const char *target, int dfd, const char *base,
 		if (errno != EEXIST)
 			goto fail;
 		if (opt.no_replace) {
-			msg_warn("%s exists; not replaced", quote(linkname));
+			msg_warn("%s exists; not replaced",
+			    quote(linkname->path));
 			return UNMET;
 		}
 		/* It appeared meanwhile: replace it as if it had been. */
@@ -139,7 +145,7 @@ put_link(const char *target, int dfd, const char *base,
 		    : atomic_link(AT_FDCWD, target, 0, dfd, base, "lnatomic");
 	} else if (!opt.replace_dir && !opt.keep_dir) {
 		msg_warn("%s is a directory (use --replace-dir or --keep-dir)",
-		    quote(linkname));
+		    quote(linkname->path));
 		return 1;
 	} else {
 		if (atomic_temp(srcfd, target, 0, dfd, base, "lnatomic", tmp)
@@ -150,100 +156,79 @@ put_link(const char *target, int dfd, const char *base,
 
 			unlinkat(dfd, tmp, 0);
 			errno = err;
-			if (err == EINVAL || err == ENOSYS) {
+			if (atomic_no_exchange(err)) {
 				msg_warnsys("%s: cannot replace a directory "
-				    "atomically here", quote(linkname));
+				    "atomically here", quote(linkname->path));
 				return 1;
 			}
 			goto fail;
 		}
-		dir = path_dir(linkname);
-		dispose_old_dir(dfd, dir, tmp);
-		free(dir);
+		dispose_old_dir(linkname, tmp);
 		r = 0;
 	}
 	if (r == 0)
 		return 0;
 fail:
-	msg_warnsys("cannot make %s a link to %s", quote(linkname),
+	msg_warnsys("cannot make %s a link to %s", quote(linkname->path),
 	    quote(target));
 	return 1;
 }
 
 static int
-link_atomically(const char *target, const char *linkname)
+link_atomically(const char *target, const char *path)
 {
-	char *dir = path_dir(linkname), *rel = NULL, *cdir, *ctarget;
-	char base[NAME_MAX + 1], was[PATH_MAX];
-	const char *b = path_base(linkname), *before;
+	struct parent linkname;
 	struct stat st, tst, *cur = &st;
-	size_t len = strcspn(b, "/");
-	int dfd, r = 0;
+	char *rel = NULL, was[PATH_MAX];
+	const char *before;
+	int r = 1;
 
-	if (len > NAME_MAX || !*b || !strcmp(b, "/")) {
-		errno = len > NAME_MAX ? ENAMETOOLONG : EINVAL;
-		msg_warnsys("%s", quote(linkname));
-		free(dir);
-		return 1;
-	}
-	memcpy(base, b, len);
-	base[len] = '\0';
-	dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd == -1) {
-		msg_warnsys("%s", quote(dir));
-		free(dir);
-		return 1;
-	}
-	if (opt.relative) {
-		cdir = path_canon(dir);
-		ctarget = path_canon(target);
-		if (cdir && ctarget)
-			target = rel = path_relative(ctarget, cdir);
-		free(cdir);
-		free(ctarget);
-	}
-	if (!opt.symbolic && lstat(target, &tst) == -1) {
-		msg_warnsys("%s", quote(target));
-		r = 1;
+	if (parent_open(&linkname, AT_FDCWD, path) == -1) {
+		msg_warnsys("%s", quote(linkname.dir ? linkname.dir : path));
 		goto out;
 	}
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+	if (opt.relative && (rel = path_relative_link(target, linkname.dir)))
+		target = rel;
+	if (!opt.symbolic && lstat(target, &tst) == -1) {
+		msg_warnsys("%s", quote(target));
+		goto out;
+	}
+	if (fstatat(linkname.fd, linkname.name, &st, AT_SYMLINK_NOFOLLOW)
+	    == -1) {
 		if (errno != ENOENT) {
-			msg_warnsys("%s", quote(linkname));
-			r = 1;
+			msg_warnsys("%s", quote(path));
 			goto out;
 		}
 		cur = NULL;
 	}
 	if (opt.expect && (!cur || !(opt.symbolic ?
-	    path_reads(dfd, base, cur, opt.expect) :
+	    path_reads(linkname.fd, linkname.name, cur, opt.expect) :
 	    same_file(cur, opt.expect)))) {
-		msg_warn("%s is not %s %s; not replaced", quote(linkname),
+		msg_warn("%s is not %s %s; not replaced", quote(path),
 		    opt.symbolic ? "a symbolic link to" : "the same file as",
 		    quote(opt.expect));
 		r = UNMET;
 		goto out;
 	}
-	if (cur && (opt.symbolic ? path_reads(dfd, base, cur, target) :
-	    same_inode(cur, &tst))) {
+	if (cur && (opt.symbolic ? path_reads(linkname.fd, linkname.name,
+	    cur, target) : same_inode(cur, &tst))) {
 		if (opt.verbose)
-			out("%s unchanged: %s %s\n", quote(linkname),
+			out("%s unchanged: %s %s\n", quote(path),
 			    opt.symbolic ? "->" : "=>", quote(target));
 		r = opt.unchanged;
 		goto out;
 	}
-	before = describe(cur, dfd, base, was, sizeof(was));
-	r = put_link(target, dfd, base, linkname, cur);
+	before = describe(cur, linkname.fd, linkname.name, was, sizeof(was));
+	r = put_link(target, &linkname, cur);
 	if (r)
 		goto out;
-	if (opt.sync && atomic_sync_dir(linkname) == -1)
-		msg_warnsys("cannot sync the directory of %s", quote(linkname));
+	if (opt.sync && parent_sync(&linkname) == -1)
+		msg_warnsys("cannot sync the directory of %s", quote(path));
 	if (opt.verbose)
-		out("%s %s %s (was %s)\n", quote(linkname),
+		out("%s %s %s (was %s)\n", quote(path),
 		    opt.symbolic ? "->" : "=>", quote(target), before);
 out:
-	close(dfd);
-	free(dir);
+	parent_close(&linkname);
 	free(rel);
 	return r;
 }

@@ -37,12 +37,9 @@ static struct {
 	bool dry_run, verbose, sync, atomic_only, nonatomic_dirs;
 } opt;
 
-/* One side of the swap: its directory, opened, and its name there. */
+/* One side of the swap: its name in its opened directory. */
 struct side {
-	const char *path;
-	char *dir;
-	char base[NAME_MAX + 1];
-	int dfd;
+	struct parent at;
 	struct stat st;
 	char tmp[NAME_MAX + 1];
 };
@@ -50,27 +47,20 @@ struct side {
 static bool
 open_side(struct side *s, const char *path)
 {
-	const char *b = path_base(path);
-	size_t len = strcspn(b, "/");
+	int opened = parent_open(&s->at, AT_FDCWD, path), err = errno;
+	const char *name = s->at.dir ? s->at.name : "/";
 
-	s->path = path;
-	s->dfd = -1;
-	s->dir = path_dir(path);
 	if (lstat(path, &s->st) == -1) {
 		msg_warnsys("%s", quote(path));
 		return false;
 	}
-	if (len > NAME_MAX || !strcmp(b, "/") || !strcmp(b, ".") ||
-	    !strncmp(b, "..", len > 2 ? len : 2)) {
+	if (!strcmp(name, "/") || !strcmp(name, ".") || !strcmp(name, "..")) {
 		msg_warn("%s: cannot swap this name", quote(path));
 		return false;
 	}
-	memcpy(s->base, b, len);
-	s->base[len] = '\0';
-	s->dfd = openat(AT_FDCWD, s->dir, O_PATH | O_DIRECTORY |
-	    O_CLOEXEC);
-	if (s->dfd == -1) {
-		msg_warnsys("%s", quote(s->dir));
+	if (opened == -1) {
+		errno = err;
+		msg_warnsys("%s", quote(s->at.dir));
 		return false;
 	}
 	return true;
@@ -82,7 +72,7 @@ static void
 stranded(const char *name, const char *state, const char *other,
     const char *original, struct side *holder)
 {
-	char *trail = path_join(holder->dir, holder->tmp);
+	char *trail = path_join(holder->at.dir, holder->tmp);
 
 	msg_warnsys("%s %s %s; the original %s is %s", quote(name), state,
 	    quote(other), quote(original), quote(trail));
@@ -101,35 +91,35 @@ swap_by_links(struct side *a, struct side *b)
 	if (same_inode(&a->st, &b->st))
 		return true;
 
-	if (atomic_temp(a->dfd, a->base, 0, b->dfd, b->base, "safeswap",
+	if (atomic_temp(a->at.fd, a->at.name, 0, b->at.fd, b->at.name, "safeswap",
 	    b->tmp) == -1)
 		goto fail;
-	if (atomic_temp(b->dfd, b->base, 0, a->dfd, a->base, "safeswap",
+	if (atomic_temp(b->at.fd, b->at.name, 0, a->at.fd, a->at.name, "safeswap",
 	    a->tmp) == -1) {
 		err = errno;
-		unlinkat(b->dfd, b->tmp, 0);
+		unlinkat(b->at.fd, b->tmp, 0);
 		errno = err;
 		goto fail;
 	}
-	if (renameat(b->dfd, b->tmp, b->dfd, b->base) == -1) {
+	if (renameat(b->at.fd, b->tmp, b->at.fd, b->at.name) == -1) {
 		err = errno;
-		unlinkat(b->dfd, b->tmp, 0);
-		unlinkat(a->dfd, a->tmp, 0);
+		unlinkat(b->at.fd, b->tmp, 0);
+		unlinkat(a->at.fd, a->tmp, 0);
 		errno = err;
 		goto fail;
 	}
-	if (renameat(a->dfd, a->tmp, a->dfd, a->base) == -1) {
+	if (renameat(a->at.fd, a->tmp, a->at.fd, a->at.name) == -1) {
 		err = errno;
 		/* B already holds A's object: put B's own back. */
-		if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1)
-			stranded(b->path, "is now a second name of",
-			    a->path, b->path, a);
+		if (renameat(a->at.fd, a->tmp, b->at.fd, b->at.name) == -1)
+			stranded(b->at.path, "is now a second name of",
+			    a->at.path, b->at.path, a);
 		errno = err;
 		goto fail;
 	}
 	return true;
 fail:
-	msg_warnsys("cannot swap %s and %s", quote(a->path), quote(b->path));
+	msg_warnsys("cannot swap %s and %s", quote(a->at.path), quote(b->at.path));
 	return false;
 }
 
@@ -139,22 +129,22 @@ fail:
 static bool
 swap_by_renames(struct side *a, struct side *b)
 {
-	if (atomic_aside(a->dfd, a->base, "safeswap", a->tmp) == -1) {
-		msg_warnsys("cannot swap %s and %s", quote(a->path),
-		    quote(b->path));
+	if (atomic_aside(a->at.fd, a->at.name, "safeswap", a->tmp) == -1) {
+		msg_warnsys("cannot swap %s and %s", quote(a->at.path),
+		    quote(b->at.path));
 		return false;
 	}
-	if (renameat(b->dfd, b->base, a->dfd, a->base) == -1) {
-		msg_warnsys("cannot move %s to %s", quote(b->path),
-		    quote(a->path));
-		if (renameat(a->dfd, a->tmp, a->dfd, a->base) == -1)
-			stranded(a->path, "is missing; it was swapping with",
-			    b->path, a->path, a);
+	if (renameat(b->at.fd, b->at.name, a->at.fd, a->at.name) == -1) {
+		msg_warnsys("cannot move %s to %s", quote(b->at.path),
+		    quote(a->at.path));
+		if (renameat(a->at.fd, a->tmp, a->at.fd, a->at.name) == -1)
+			stranded(a->at.path, "is missing; it was swapping with",
+			    b->at.path, a->at.path, a);
 		return false;
 	}
-	if (renameat(a->dfd, a->tmp, b->dfd, b->base) == -1) {
-		stranded(b->path, "is missing; its original is now",
-		    a->path, a->path, a);
+	if (renameat(a->at.fd, a->tmp, b->at.fd, b->at.name) == -1) {
+		stranded(b->at.path, "is missing; its original is now",
+		    a->at.path, a->at.path, a);
 		return false;
 	}
 	return true;
@@ -169,10 +159,9 @@ inside(struct side *dir, struct side *other)
 
 	if (!S_ISDIR(dir->st.st_mode))
 		return false;
-	d = path_canon(dir->path);
-	o = path_canon(other->dir);
-	r = d && o && !strncmp(o, d, strlen(d)) && (o[strlen(d)] == '/' ||
-	    !o[strlen(d)] || !strcmp(d, "/"));
+	d = path_canon(dir->at.path);
+	o = path_canon(other->at.dir);
+	r = d && o && path_inside(o, d);
 	free(d);
 	free(o);
 	return r;
@@ -181,7 +170,7 @@ inside(struct side *dir, struct side *other)
 static void
 swap(const char *pa, const char *pb)
 {
-	struct side a = { .dfd = -1 }, b = { .dfd = -1 };
+	struct side a = { .at.fd = -1 }, b = { .at.fd = -1 };
 	const char *how = "exchanged";
 	struct stat da, db;
 	bool ok = false;
@@ -193,8 +182,9 @@ swap(const char *pa, const char *pb)
 		    quote(pb));
 		goto out;
 	}
-	if (a.st.st_ino == b.st.st_ino && !strcmp(a.base, b.base) &&
-	    fstat(a.dfd, &da) == 0 && fstat(b.dfd, &db) == 0 &&
+	if (a.st.st_ino == b.st.st_ino && !strcmp(a.at.name, b.at.name) &&
+	    fstatat(a.at.fd, ".", &da, 0) == 0 &&
+	    fstatat(b.at.fd, ".", &db, 0) == 0 &&
 	    same_inode(&da, &db)) {
 		msg_warn("%s and %s are the same name", quote(pa), quote(pb));
 		goto out;
@@ -209,10 +199,9 @@ swap(const char *pa, const char *pb)
 		ok = true;
 		goto out;
 	}
-	if (atomic_exchange(a.dfd, a.base, b.dfd, b.base) == 0) {
+	if (atomic_exchange(a.at.fd, a.at.name, b.at.fd, b.at.name) == 0) {
 		ok = true;
-	} else if (errno != EINVAL && errno != ENOSYS && errno != ENOTTY &&
-	    errno != EOPNOTSUPP) {
+	} else if (!atomic_no_exchange(errno)) {
 		msg_warnsys("cannot swap %s and %s", quote(pa), quote(pb));
 	} else if (opt.atomic_only) {
 		msg_warnsys("cannot swap %s and %s atomically", quote(pa),
@@ -229,19 +218,15 @@ swap(const char *pa, const char *pb)
 		    "through hard links (see --non-atomic-dirs)", quote(pa),
 		    quote(pb));
 	}
-	if (ok && opt.sync && !opt.dry_run && (atomic_sync_dir(pa) == -1 ||
-	    atomic_sync_dir(pb) == -1))
+	if (ok && opt.sync && !opt.dry_run && (parent_sync(&a.at) == -1 ||
+	    parent_sync(&b.at) == -1))
 		msg_warnsys("cannot sync the directories of %s and %s",
 		    quote(pa), quote(pb));
 	if (ok && opt.verbose && !opt.dry_run)
 		out("%s <-> %s: %s\n", quote(pa), quote(pb), how);
 out:
-	if (a.dfd >= 0)
-		close(a.dfd);
-	if (b.dfd >= 0)
-		close(b.dfd);
-	free(a.dir);
-	free(b.dir);
+	parent_close(&a.at);
+	parent_close(&b.at);
 }
 
 int

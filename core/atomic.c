@@ -117,6 +117,16 @@ atomic_exchange(int fd1, const char *a, int fd2, const char *b)
 	return syscall(SYS_renameat2, fd1, a, fd2, b, 2 /* RENAME_EXCHANGE */);
 }
 
+/* Whether ERR, from atomic_exchange, says that the kernel or the
+ * filesystem cannot exchange (old kernels, FUSE, NFS), rather than that
+ * this exchange failed. */
+bool
+atomic_no_exchange(int err)
+{
+	return err == EINVAL || err == ENOSYS || err == ENOTTY ||
+	    err == EOPNOTSUPP;
+}
+
 /* Rename unless NEW exists (RENAME_NOREPLACE); EINVAL where the
  * filesystem cannot promise that. */
 int
@@ -144,23 +154,4 @@ atomic_aside(int dfd, const char *name, const char *tag, char *tmp)
 		if ((errno != EEXIST && errno != EINVAL) || ++tries == 100)
 			return -1;
 	}
-}
-
-/* Flush the directory holding PATH to stable storage, so that a rename
- * or link there survives a power cut. */
-int
-atomic_sync_dir(const char *path)
-{
-	char *dir = path_dir(path);
-	int fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r, err;
-
-	free(dir);
-	if (fd == -1)
-		return -1;
-	r = fsync(fd);
-	err = errno;
-	close(fd);
-	errno = err;
-	return r;
 }

@@ -97,9 +97,21 @@ int atomic_link(int srcfd, const char *src, int flags, int dirfd,
 int atomic_temp(int srcfd, const char *src, int flags, int dirfd,
     const char *base, const char *tag, char *tmp);
 int atomic_exchange(int fd1, const char *a, int fd2, const char *b);
+bool atomic_no_exchange(int err);
 int atomic_rename_new(int fd1, const char *old, int fd2, const char *new);
-int atomic_sync_dir(const char *path);
 int atomic_aside(int dfd, const char *name, const char *tag, char *tmp);
+
+/* parent.c: a name in an open directory */
+struct parent {
+	int fd;			/* the directory holding the name */
+	bool owned;		/* fd was opened by parent_open */
+	char name[NAME_MAX + 1];	/* the last component of path */
+	char *dir;		/* path's directory part, "." if none */
+	const char *path;	/* the path as written, for messages */
+};
+int parent_open(struct parent *p, int dfd, const char *path);
+void parent_close(struct parent *p);
+int parent_sync(const struct parent *p);
 
 /* walk.c: the tree walker */
 enum { WALK_XDEV = 1, WALK_POST = 2 };		/* walk_tree flags */
@@ -146,10 +158,13 @@ const char *path_base(const char *path);
 char *path_dir(const char *path);
 char *path_canon(const char *path);
 char *path_relative(const char *file, const char *dir);
+char *path_relative_link(const char *target, const char *dir);
+bool path_inside(const char *path, const char *dir);
 int path_resolve_in(int rootfd, const char *path);
 char *path_canon_entry(const char *path);
 bool path_reads(int dfd, const char *name, const struct stat *st,
     const char *text);
 size_t path_outermost(char **paths, size_t n, bool xdev);
+char **path_operands(int argc, char **argv, const char *dflt, bool xdev);
 
 #endif

@@ -53,6 +53,25 @@ path_dir(const char *path)
 	return d;
 }
 
+/* The next component of the path at *REST, cut off with a NUL: NULL at
+ * the end.  Empty and "." components are passed over; *REST is left at
+ * what follows (NULL after the last component). */
+static char *
+next_component(char **rest)
+{
+	char *comp;
+
+	while ((comp = *rest) && *comp) {
+		comp += strspn(comp, "/");
+		*rest = strchr(comp, '/');
+		if (*rest)
+			*(*rest)++ = '\0';
+		if (*comp && strcmp(comp, "."))
+			return comp;
+	}
+	return NULL;
+}
+
 /* PATH made absolute, with ".", ".." and symbolic links resolved in the
  * components that exist; missing components are taken as written.  NULL
  * after too many symbolic links (a loop) or when the cwd is unknown. */
@@ -72,15 +91,8 @@ path_canon(const char *path)
 		free(res);
 		return NULL;
 	}
-	todo = strdup(path);
-	for (comp = todo; comp && *comp; comp = next) {
-		while (*comp == '/')
-			comp++;
-		next = strchr(comp, '/');
-		if (next)
-			*next++ = '\0';
-		if (!*comp || !strcmp(comp, "."))
-			continue;
+	next = todo = strdup(path);
+	while ((comp = next_component(&next))) {
 		len = strlen(res);
 		if (!strcmp(comp, "..")) {
 			while (len > 1 && res[len - 1] != '/')
@@ -144,6 +156,30 @@ path_relative(const char *file, const char *dir)
 	if (r == rel)
 		strcpy(rel, ".");
 	return rel;
+}
+
+/* The text of a symbolic link in the directory DIR that leads to TARGET
+ * by a relative path, through ".." where needed (ln -r); NULL when either
+ * cannot be made canonical. */
+char *
+path_relative_link(const char *target, const char *dir)
+{
+	char *cdir = path_canon(dir), *ctarget = path_canon(target);
+	char *rel = cdir && ctarget ? path_relative(ctarget, cdir) : NULL;
+
+	free(cdir);
+	free(ctarget);
+	return rel;
+}
+
+/* Whether the canonical PATH is the directory DIR or inside it. */
+bool
+path_inside(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len] ||
+	    !strcmp(dir, "/"));
 }
 
 /* The directories reached while resolving inside a root: a stack of
@@ -252,14 +288,8 @@ path_resolve_in(int rootfd, const char *path)
 	r.fd = xmalloc(r.cap * sizeof(*r.fd));
 	r.name = xmalloc(r.cap * sizeof(*r.name));
 	r.fd[0] = rootfd;
-	for (comp = todo; comp && *comp; comp = next) {
-		while (*comp == '/')
-			comp++;
-		next = strchr(comp, '/');
-		if (next)
-			*next++ = '\0';
-		if (!*comp || !strcmp(comp, "."))
-			continue;
+	next = todo;
+	while ((comp = next_component(&next))) {
 		if (!strcmp(comp, "..")) {
 			if (rpop(&r) == -1)
 				goto fail;
@@ -348,24 +378,21 @@ path_outermost(char **paths, size_t n, bool xdev)
 {
 	char **canon = xmalloc(n * sizeof(*canon));
 	dev_t *dev = xmalloc(n * sizeof(*dev));
-	size_t i, j, k = 0, len;
+	size_t i, j, k = 0;
 	struct stat st;
 
 	for (i = 0; i < n; i++) {
 		canon[i] = path_canon_entry(paths[i]);
 		dev[i] = lstat(paths[i], &st) == 0 ? st.st_dev : 0;
 	}
+	/* Of two equal paths, the first stays. */
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < n; j++) {
-			if (j == i || !canon[i] || !canon[j] ||
-			    (xdev && dev[i] != dev[j]))
-				continue;
-			len = strlen(canon[j]);
-			if (!strncmp(canon[i], canon[j], len) &&
-			    (canon[i][len] == '/' || !strcmp(canon[j], "/") ||
-			    (!canon[i][len] && j < i)))
+		for (j = 0; j < n; j++)
+			if (j != i && canon[i] && canon[j] &&
+			    (!xdev || dev[i] == dev[j]) &&
+			    path_inside(canon[i], canon[j]) &&
+			    (strcmp(canon[i], canon[j]) || j < i))
 				break;
-		}
 		if (j == n)
 			paths[k++] = paths[i];
 	}
@@ -374,6 +401,25 @@ path_outermost(char **paths, size_t n, bool xdev)
 	free(canon);
 	free(dev);
 	return k;
+}
+
+/* The PATH operands argv[optind..argc), or DEFAULT alone where there
+ * are none, less those inside others (path_outermost): the list a tree
+ * applet walks, NULL-terminated. */
+char **
+path_operands(int argc, char **argv, const char *dflt, bool xdev)
+{
+	static char *one[2];
+	char **paths = argv + optind;
+	size_t n = argc - optind;
+
+	if (n == 0) {
+		one[0] = (char *)dflt;
+		paths = one;
+		n = 1;
+	}
+	paths[path_outermost(paths, n, xdev)] = NULL;
+	return paths;
 }
 
 /* NAME in DFD, whose lstat is ST, is a symbolic link reading TEXT. */
