@@ -1,6 +1,7 @@
 /* lnatomic - create or replace a link so that the name never disappears.
  *
- * usage: lnatomic [-s [-r]] [-v] [--sync] [--expect=OLD | --no-replace]
+ * usage: lnatomic [-s [-r]] [-v] [--sync]
+ *                 [--expect=OLD | --expect-or-done=OLD | --no-replace]
  *                 [--replace-dir | --keep-dir=NAME] [--unchanged-status=N]
  *                 TARGET LINK_NAME
  *        lnatomic [-v] --cleanup DIRECTORY...
@@ -13,6 +14,8 @@
  * A real directory is replaced only on request, by exchanging it with the
  * new link (renameat2 RENAME_EXCHANGE), then removing it or renaming it.
  * A LINK_NAME that already is the requested link is left alone.
+ * --no-replace is a lock: the call that created LINK_NAME succeeds, every
+ * other exits 3, whatever LINK_NAME holds.
  *
  * Exit status: 0 LINK_NAME is the requested link (changed, or already so:
  * --unchanged-status picks another status for that case); 1 the operation
@@ -33,7 +36,9 @@ const char lnatomic_usage[] =
 "      --sync              fsync the directory before exiting\n"
 "      --expect=OLD        replace only a LINK_NAME that is a symlink to\n"
 "                          OLD (hard links: the same file as OLD); else 3\n"
-"      --no-replace        create only if LINK_NAME is absent; else 3\n"
+"      --expect-or-done=OLD  the same, but a LINK_NAME that already is the\n"
+"                          link asked for is done, not 3\n"
+"      --no-replace        create LINK_NAME only if absent (a lock); else 3\n"
 "      --replace-dir       replace a real directory, then remove its tree\n"
 "      --keep-dir=NAME     replace a real directory, keep it as NAME\n"
 "      --unchanged-status=N  exit N when LINK_NAME already was the link\n"
@@ -42,14 +47,15 @@ const char lnatomic_usage[] =
 "Exit: 0 done, 1 failed, 2 trouble, 3 --expect/--no-replace not met.\n";
 
 enum {
-	OPT_SYNC = OPT_FIRST_LONG_ONLY, OPT_EXPECT, OPT_NO_REPLACE,
-	OPT_REPLACE_DIR, OPT_KEEP_DIR, OPT_UNCHANGED, OPT_CLEANUP
+	OPT_SYNC = OPT_FIRST_LONG_ONLY, OPT_EXPECT, OPT_EXPECT_OR_DONE,
+	OPT_NO_REPLACE, OPT_REPLACE_DIR, OPT_KEEP_DIR, OPT_UNCHANGED,
+	OPT_CLEANUP
 };
 enum { UNMET = 3 };
 
 static struct {
 	bool symbolic, relative, verbose, sync, no_replace, replace_dir;
-	bool cleanup;
+	bool cleanup, or_done;
 	const char *expect, *keep_dir;
 	int unchanged;
 } opt;
@@ -71,14 +77,6 @@ describe(const struct stat *st, int dfd, const char *base, char *buf,
 	return quote(buf);
 }
 
-static bool
-same_file(const struct stat *st, const char *path)
-{
-	struct stat other;
-
-	return lstat(path, &other) == 0 && same_inode(&other, st);
-}
-
 static int
 remove_entry(struct walk *e, void *arg)
 {
@@ -91,26 +89,104 @@ remove_entry(struct walk *e, void *arg)
 	return WALK_NEXT;
 }
 
-/* The old directory is at TMP beside LINKNAME after the exchange: keep
- * it or remove it. */
-static void
-dispose_old_dir(const struct parent *linkname, const char *tmp)
+/* Before anything changes: can the old directory be moved to KEEP (the
+ * --keep-dir name, opened here)?  Its directory must exist on LINKNAME's
+ * filesystem, and the name must be free. */
+static bool
+keep_ready(struct parent *keep, const struct parent *linkname)
 {
-	struct parent keep;
-	char *path = path_join(linkname->dir, tmp);
+	struct stat kd, ld, st;
 
-	if (!opt.keep_dir)
+	if (parent_open(keep, AT_FDCWD, opt.keep_dir) == -1 ||
+	    fstatat(keep->fd, ".", &kd, 0) == -1 ||
+	    fstatat(linkname->fd, ".", &ld, 0) == -1)
+		goto fail;
+	errno = EXDEV;
+	if (kd.st_dev != ld.st_dev)
+		goto fail;
+	if (fstatat(keep->fd, keep->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		errno = EEXIST;
+	if (errno != ENOENT)
+		goto fail;
+	return true;
+fail:
+	msg_warnsys("cannot keep the old directory as %s", quote(opt.keep_dir));
+	return false;
+}
+
+/* The old directory is at TMP beside LINKNAME after the exchange: remove
+ * it, or move it to KEEP.  Where that move fails, exchange back and drop
+ * the new link, so that nothing has changed.  Returns the exit status. */
+static int
+dispose_old_dir(const struct parent *linkname, const char *tmp,
+    const struct parent *keep)
+{
+	char *path = path_join(linkname->dir, tmp);
+	int err;
+
+	if (!opt.keep_dir) {
 		walk_tree(path, WALK_POST, remove_entry, NULL);
-	else if (parent_open(&keep, AT_FDCWD, opt.keep_dir) == -1 ||
-	    atomic_rename_new(linkname->fd, tmp, keep.fd, keep.name) == -1)
-		msg_warnsys("the old directory stays at %s: cannot rename it "
-		    "to %s", quote(path), quote(opt.keep_dir));
-	else if (opt.sync && parent_sync(&keep) == -1)
+	} else if (atomic_rename_new(linkname->fd, tmp, keep->fd, keep->name)
+	    == -1) {
+		err = errno;
+		if (atomic_exchange(linkname->fd, tmp, linkname->fd,
+		    linkname->name) == -1) {
+			msg_warnsys("the old directory stays at %s: cannot "
+			    "rename it to %s", quote(path), quote(opt.keep_dir));
+			free(path);
+			return 1;
+		}
+		unlinkat(linkname->fd, tmp, 0);
+		errno = err;
+		msg_warnsys("cannot keep the old directory as %s; %s is "
+		    "unchanged", quote(opt.keep_dir), quote(linkname->path));
+		free(path);
+		return 1;
+	} else if (opt.sync && parent_sync(keep) == -1)
 		msg_warnsys("cannot sync the directory of %s",
 		    quote(opt.keep_dir));
-	if (opt.keep_dir)
-		parent_close(&keep);
 	free(path);
+	return 0;
+}
+
+/* Replace the real directory LINKNAME by the link, atomically: make the
+ * link under a temporary name and exchange the two. */
+static int
+replace_dir(const char *target, const struct parent *linkname)
+{
+	struct parent keep = { .fd = -1 };
+	char tmp[NAME_MAX + 1];
+	int r = 1, err;
+
+	if (!opt.replace_dir && !opt.keep_dir) {
+		msg_warn("%s is a directory (use --replace-dir or --keep-dir)",
+		    quote(linkname->path));
+		return 1;
+	}
+	if (opt.keep_dir && !keep_ready(&keep, linkname))
+		goto out;
+	if (atomic_temp(opt.symbolic ? -1 : AT_FDCWD, target, 0, linkname->fd,
+	    linkname->name, "lnatomic", tmp) == -1)
+		goto fail;
+	if (atomic_exchange(linkname->fd, tmp, linkname->fd, linkname->name)
+	    == -1) {
+		err = errno;
+		unlinkat(linkname->fd, tmp, 0);
+		errno = err;
+		if (!atomic_no_exchange(err))
+			goto fail;
+		msg_warnsys("%s: cannot replace a directory atomically here",
+		    quote(linkname->path));
+		goto out;
+	}
+	r = dispose_old_dir(linkname, tmp, &keep);
+	goto out;
+fail:
+	msg_warnsys("cannot make %s a link to %s", quote(linkname->path),
+	    quote(target));
+out:
+	parent_close(&keep);
+	return r;
 }
 
 /* Put TARGET in place as LINKNAME (ST is what is there, or NULL).
@@ -119,11 +195,11 @@ static int
 put_link(const char *target, const struct parent *linkname,
     const struct stat *st)
 {
-	int srcfd = opt.symbolic ? -1 : AT_FDCWD, dfd = linkname->fd;
+	int dfd = linkname->fd, r;
 	const char *base = linkname->name;
-	char tmp[NAME_MAX + 1];
-	int r;
 
+	if (st && S_ISDIR(st->st_mode))
+		return replace_dir(target, linkname);
 	/* Absent: create it in one step, which fails rather than replace
 	 * what a concurrent creator put there first. */
 	if (!st || opt.no_replace) {
@@ -140,32 +216,8 @@ put_link(const char *target, const struct parent *linkname,
 		}
 		/* It appeared meanwhile: replace it as if it had been. */
 	}
-	if (!st || !S_ISDIR(st->st_mode)) {
-		r = opt.symbolic ? atomic_symlink(target, dfd, base, "lnatomic")
-		    : atomic_link(AT_FDCWD, target, 0, dfd, base, "lnatomic");
-	} else if (!opt.replace_dir && !opt.keep_dir) {
-		msg_warn("%s is a directory (use --replace-dir or --keep-dir)",
-		    quote(linkname->path));
-		return 1;
-	} else {
-		if (atomic_temp(srcfd, target, 0, dfd, base, "lnatomic", tmp)
-		    == -1)
-			goto fail;
-		if (atomic_exchange(dfd, tmp, dfd, base) == -1) {
-			int err = errno;
-
-			unlinkat(dfd, tmp, 0);
-			errno = err;
-			if (atomic_no_exchange(err)) {
-				msg_warnsys("%s: cannot replace a directory "
-				    "atomically here", quote(linkname->path));
-				return 1;
-			}
-			goto fail;
-		}
-		dispose_old_dir(linkname, tmp);
-		r = 0;
-	}
+	r = opt.symbolic ? atomic_symlink(target, dfd, base, "lnatomic") :
+	    atomic_link(AT_FDCWD, target, 0, dfd, base, "lnatomic");
 	if (r == 0)
 		return 0;
 fail:
@@ -174,13 +226,25 @@ fail:
 	return 1;
 }
 
+/* Whether LINKNAME (CUR: its lstat, or NULL) is what --expect names. */
+static bool
+as_expected(const struct parent *linkname, const struct stat *cur,
+    const struct stat *old)
+{
+	if (!cur)
+		return false;
+	return opt.symbolic ? path_reads(linkname->fd, linkname->name, cur,
+	    opt.expect) : same_inode(cur, old);
+}
+
 static int
 link_atomically(const char *target, const char *path)
 {
 	struct parent linkname;
-	struct stat st, tst, *cur = &st;
+	struct stat st, tst, old, *cur = &st;
 	char *rel = NULL, was[PATH_MAX];
 	const char *before;
+	bool done;
 	int r = 1;
 
 	if (parent_open(&linkname, AT_FDCWD, path) == -1) {
@@ -193,6 +257,18 @@ link_atomically(const char *target, const char *path)
 		msg_warnsys("%s", quote(target));
 		goto out;
 	}
+	if (!opt.symbolic && S_ISDIR(tst.st_mode)) {
+		msg_warn("%s: hard link not allowed for directory",
+		    quote_if_needed(target));
+		goto out;
+	}
+	/* A hard link's OLD is a file: one that is not there is a mistake
+	 * in the call, not a LINK_NAME found otherwise. */
+	if (opt.expect && !opt.symbolic && lstat(opt.expect, &old) == -1) {
+		msg_warnsys("%s", quote(opt.expect));
+		r = 2;
+		goto out;
+	}
 	if (fstatat(linkname.fd, linkname.name, &st, AT_SYMLINK_NOFOLLOW)
 	    == -1) {
 		if (errno != ENOENT) {
@@ -201,17 +277,31 @@ link_atomically(const char *target, const char *path)
 		}
 		cur = NULL;
 	}
-	if (opt.expect && (!cur || !(opt.symbolic ?
-	    path_reads(linkname.fd, linkname.name, cur, opt.expect) :
-	    same_file(cur, opt.expect)))) {
-		msg_warn("%s is not %s %s; not replaced", quote(path),
-		    opt.symbolic ? "a symbolic link to" : "the same file as",
-		    quote(opt.expect));
+	if (cur && opt.no_replace) {
+		msg_warn("%s exists; not replaced", quote(path));
 		r = UNMET;
 		goto out;
 	}
-	if (cur && (opt.symbolic ? path_reads(linkname.fd, linkname.name,
-	    cur, target) : same_inode(cur, &tst))) {
+	done = cur && (opt.symbolic ? path_reads(linkname.fd, linkname.name,
+	    cur, target) : same_inode(cur, &tst));
+	if (opt.expect && !(done && opt.or_done) &&
+	    !as_expected(&linkname, cur, &old)) {
+		if (!cur)
+			msg_warn("%s is not %s %s (it does not exist); not "
+			    "replaced", quote(path), opt.symbolic ?
+			    "a symbolic link to" : "the same file as",
+			    quote(opt.expect));
+		else
+			msg_warn("%s is not %s %s (it is %s%s); not replaced",
+			    quote(path), opt.symbolic ? "a symbolic link to" :
+			    "the same file as", quote(opt.expect),
+			    S_ISLNK(cur->st_mode) ? "a symbolic link to " : "",
+			    describe(cur, linkname.fd, linkname.name, was,
+			    sizeof(was)));
+		r = UNMET;
+		goto out;
+	}
+	if (done) {
 		if (opt.verbose)
 			out("%s unchanged: %s %s\n", quote(path),
 			    opt.symbolic ? "->" : "=>", quote(target));
@@ -268,6 +358,7 @@ lnatomic_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "expect", required_argument, NULL, OPT_EXPECT },
+		{ "expect-or-done", required_argument, NULL, OPT_EXPECT_OR_DONE },
 		{ "no-replace", no_argument, NULL, OPT_NO_REPLACE },
 		{ "replace-dir", no_argument, NULL, OPT_REPLACE_DIR },
 		{ "keep-dir", required_argument, NULL, OPT_KEEP_DIR },
@@ -284,7 +375,15 @@ lnatomic_main(int argc, char **argv)
 		case 'r': opt.relative = true; break;
 		case 'v': opt.verbose = true; break;
 		case OPT_SYNC: opt.sync = true; break;
-		case OPT_EXPECT: opt.expect = optarg; break;
+		case OPT_EXPECT_OR_DONE:
+			opt.or_done = true;
+			/* fallthrough */
+		case OPT_EXPECT:
+			if (opt.expect)
+				msg_usage("--expect and --expect-or-done exclude "
+				    "each other");
+			opt.expect = optarg;
+			break;
 		case OPT_NO_REPLACE: opt.no_replace = true; break;
 		case OPT_REPLACE_DIR: opt.replace_dir = true; break;
 		case OPT_KEEP_DIR: opt.keep_dir = optarg; break;
@@ -314,7 +413,8 @@ lnatomic_main(int argc, char **argv)
 	if (opt.relative && !opt.symbolic)
 		msg_usage("--relative needs --symbolic");
 	if (opt.expect && opt.no_replace)
-		msg_usage("--expect and --no-replace exclude each other");
+		msg_usage("--%s and --no-replace exclude each other",
+		    opt.or_done ? "expect-or-done" : "expect");
 	if (opt.replace_dir && opt.keep_dir)
 		msg_usage("--replace-dir and --keep-dir exclude each other");
 	opt_operands(argc, argv, 2, 2);

@@ -361,7 +361,7 @@ mount_tmpfs() {
 	run -3 --separate-stderr lb lnatomic -s --expect=releases/40 \
 		releases/42 current
 	assert_output_is ""
-	assert_stderr_is "lnatomic: 'current' is not a symbolic link to 'releases/40'; not replaced"
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to 'releases/40' (it is a symbolic link to 'releases/41'); not replaced"
 	[ "$(readlink current)" = releases/41 ]
 	[ "$(inode current)" = "$before" ]
 	no_temps
@@ -373,7 +373,7 @@ mount_tmpfs() {
 	run -3 --separate-stderr lb lnatomic -s --expect=./releases/41 \
 		releases/42 current
 	assert_output_is ""
-	assert_stderr_is "lnatomic: 'current' is not a symbolic link to './releases/41'; not replaced"
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to './releases/41' (it is a symbolic link to 'releases/41'); not replaced"
 	[ "$(readlink current)" = releases/41 ]
 }
 
@@ -381,7 +381,7 @@ mount_tmpfs() {
 	skip_unless_applet lnatomic
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
-	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old'; not replaced"
+	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old' (it does not exist); not replaced"
 	[ ! -e l ]
 	[ ! -L l ]
 	no_temps
@@ -392,7 +392,7 @@ mount_tmpfs() {
 	echo keep >l
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
-	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old'; not replaced"
+	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old' (it is a file); not replaced"
 	[ "$(cat l)" = keep ]
 }
 
@@ -417,10 +417,76 @@ mount_tmpfs() {
 	before=$(inode l)
 	run -3 --separate-stderr lb lnatomic --expect=old new l
 	assert_output_is ""
-	assert_stderr_is "lnatomic: 'l' is not the same file as 'old'; not replaced"
+	assert_stderr_is "lnatomic: 'l' is not the same file as 'old' (it is a file); not replaced"
 	[ "$(inode l)" = "$before" ]
 	[ "$(cat l)" = other ]
 	no_temps
+}
+
+@test "lnatomic: --expect=OLD for a hard link, OLD missing, says so and exits 2" {
+	skip_unless_applet lnatomic
+	echo new >new
+	echo cur >l
+	run -2 --separate-stderr lb lnatomic --expect=nosuchfile new l
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: 'nosuchfile': "
+	one_line
+	[ "$(cat l)" = cur ]
+	no_temps
+}
+
+@test "lnatomic: --expect after the switch was made exits 3: not idempotent" {
+	skip_unless_applet lnatomic
+	command ln -s releases/42 current
+	run -3 --separate-stderr lb lnatomic -s --expect=releases/41 \
+		releases/42 current
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to 'releases/41' (it is a symbolic link to 'releases/42'); not replaced"
+}
+
+@test "lnatomic: --expect-or-done=OLD replaces a symlink that reads OLD" {
+	skip_unless_applet lnatomic
+	make_releases
+	run -0 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
+		releases/42 current
+	assert_output_is ""
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+	no_temps
+}
+
+@test "lnatomic: --expect-or-done=OLD rerun after the switch is done: 0" {
+	skip_unless_applet lnatomic
+	command ln -s releases/42 current
+	run -0 --separate-stderr lb lnatomic -s -v \
+		--expect-or-done=releases/41 releases/42 current
+	assert_output_is "'current' unchanged: -> 'releases/42'"
+	assert_stderr_is ""
+	[ "$(readlink current)" = releases/42 ]
+}
+
+@test "lnatomic: --expect-or-done with --unchanged-status tells a rerun apart" {
+	skip_unless_applet lnatomic
+	command ln -s releases/42 current
+	run -4 --separate-stderr lb lnatomic -s --unchanged-status=4 \
+		--expect-or-done=releases/41 releases/42 current
+	assert_stderr_is ""
+}
+
+@test "lnatomic: --expect-or-done=OLD leaves a third link alone and exits 3" {
+	skip_unless_applet lnatomic
+	command ln -s releases/40 current
+	run -3 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
+		releases/42 current
+	assert_stderr_is "lnatomic: 'current' is not a symbolic link to 'releases/41' (it is a symbolic link to 'releases/40'); not replaced"
+	[ "$(readlink current)" = releases/40 ]
+}
+
+@test "lnatomic: --expect with --expect-or-done is a usage error" {
+	skip_unless_applet lnatomic
+	run -2 --separate-stderr lb lnatomic -s --expect=a --expect-or-done=b t l
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "--expect and --expect-or-done exclude each other")"
+	[ ! -L l ]
 }
 
 @test "lnatomic: --no-replace creates an absent LINK_NAME" {
@@ -453,6 +519,29 @@ mount_tmpfs() {
 	assert_stderr_is "lnatomic: 'l' exists; not replaced"
 	[ ! t -ef l ]
 	[ "$(cat l)" = keep ]
+}
+
+@test "lnatomic: --no-replace onto the very link asked for still exits 3" {
+	skip_unless_applet lnatomic
+	command ln -s holder lock
+	run -3 --separate-stderr lb lnatomic -s --no-replace holder lock
+	assert_output_is ""
+	assert_stderr_is "lnatomic: 'lock' exists; not replaced"
+	[ "$(readlink lock)" = holder ]
+}
+
+@test "lnatomic: --no-replace is a lock: of concurrent callers exactly one wins" {
+	skip_unless_applet lnatomic
+	for round in 1 2 3 4 5 6 7 8 9 10; do
+		rm -f lock status.*
+		for i in 1 2 3 4; do
+			{ r=0; lb lnatomic -s --no-replace holder lock \
+				2>/dev/null || r=$?; echo $r >status.$i; } &
+		done
+		wait
+		[ "$(cat status.* | sort | tr '\n' ' ')" = "0 3 3 3 " ]
+		[ "$(readlink lock)" = holder ]
+	done
 }
 
 @test "lnatomic: --expect with --no-replace is a usage error" {
@@ -553,23 +642,69 @@ mount_tmpfs() {
 	no_temps
 }
 
-@test "lnatomic: --keep-dir onto an existing NAME says where the old directory is" {
+@test "lnatomic: --keep-dir onto an existing NAME fails before changing anything" {
 	skip_unless_applet lnatomic
 	mkdir new conf conf.old
 	echo c >conf/c
 	echo k >conf.old/k
-	# The link is in place, but a step failed: status 1, and the message
-	# tells where the old directory waits.
 	run -1 --separate-stderr lb lnatomic -s --keep-dir=conf.old new conf
 	assert_output_is ""
-	tmp=$(find . -maxdepth 1 -name '.conf.lnatomic.*' -printf '%f\n')
-	[ -n "$tmp" ]
-	[ "$(printf '%s\n' "$tmp" | wc -l)" = 1 ]
-	assert_stderr_starts "lnatomic: the old directory stays at './$tmp': cannot rename it to 'conf.old': "
+	assert_stderr_starts "lnatomic: cannot keep the old directory as 'conf.old': "
 	one_line
-	[ "$(readlink conf)" = new ]
-	[ "$(cat "$tmp/c")" = c ]
+	[ -d conf ]
+	[ ! -L conf ]
+	[ "$(cat conf/c)" = c ]
 	[ "$(ls -A conf.old)" = k ]
+	no_temps
+}
+
+@test "lnatomic: --keep-dir whose directory is missing fails before changing anything" {
+	skip_unless_applet lnatomic
+	mkdir new conf
+	echo c >conf/c
+	run -1 --separate-stderr lb lnatomic -s --keep-dir=nodir/conf.old new conf
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot keep the old directory as 'nodir/conf.old': "
+	one_line
+	[ -d conf ]
+	[ ! -L conf ]
+	[ "$(cat conf/c)" = c ]
+	no_temps
+}
+
+@test "lnatomic: --keep-dir on another filesystem fails before changing anything" {
+	skip_unless_applet lnatomic
+	mount_tmpfs
+	mkdir new conf
+	echo c >conf/c
+	run -1 --separate-stderr lb lnatomic -s --keep-dir=mnt/conf.old new conf
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot keep the old directory as 'mnt/conf.old': "
+	one_line
+	[ -d conf ]
+	[ ! -L conf ]
+	[ "$(cat conf/c)" = c ]
+	[ -z "$(ls -A mnt)" ]
+	no_temps
+}
+
+@test "lnatomic: --keep-dir failing after the exchange exchanges back: nothing changed" {
+	skip_unless_applet lnatomic
+	need_strace -e inject=renameat2:error=EIO:when=2
+	mkdir new conf
+	echo c >conf/c
+	# The first renameat2 is the exchange, the second the move to KEEP.
+	run -1 --separate-stderr strace_applet lnatomic -o /dev/null \
+		-e inject=renameat2:error=EIO:when=2 -- \
+		-s --keep-dir=conf.old new conf
+	assert_output_is ""
+	assert_stderr_starts "lnatomic: cannot keep the old directory as 'conf.old'; 'conf' is unchanged: "
+	one_line
+	[ -d conf ]
+	[ ! -L conf ]
+	[ "$(cat conf/c)" = c ]
+	[ ! -e conf.old ]
+	no_temps
 }
 
 @test "lnatomic: --replace-dir with --keep-dir is a usage error" {
@@ -656,13 +791,12 @@ mount_tmpfs() {
 	no_temps
 }
 
-@test "lnatomic: a hard link to a directory fails" {
+@test "lnatomic: a hard link to a directory is refused as ln refuses it" {
 	skip_unless_applet lnatomic
 	mkdir d
 	run -1 --separate-stderr lb lnatomic d l
 	assert_output_is ""
-	assert_stderr_starts "lnatomic: cannot make 'l' a link to 'd': "
-	one_line
+	assert_stderr_is "lnatomic: d: hard link not allowed for directory"
 	[ ! -e l ]
 	no_temps
 }
