@@ -16,8 +16,10 @@
  * anything else is put back.  A regular file swapped in under the name is
  * never removed.  -n shows what -d would remove.
  *
- * Exit status (like diff): 0 no dangling links, 1 some found, 2 trouble
- * (an unreadable directory, a usage error).
+ * Exit status (like diff): 0 no dangling links (with -d: none left, all
+ * those found were removed), 1 some found (left), 2 trouble (an
+ * unreadable directory, a usage error).  With -0 every record on
+ * standard output ends in NUL, the lines of -n and -v too.
  */
 #include "../core/linkbox.h"
 
@@ -36,7 +38,7 @@ const char danglers_usage[] =
 "  -x, --one-file-system  do not descend into other filesystems\n"
 "      --root=DIR    resolve links as if DIR were /\n"
 "      --help, --version\n"
-"Exit: 0 none found, 1 some found, 2 trouble.\n";
+"Exit: 0 none found (-d: none left), 1 some found (left), 2 trouble.\n";
 
 enum { OPT_NOTDIR = OPT_FIRST_LONG_ONLY, OPT_ROOT };
 enum cause { MISSING, NOTDIR, LOOP, DENIED, OTHER };
@@ -107,7 +109,7 @@ put_back(int fd, const char *tmp, const char *name)
 /* Remove NAME (in FD), the dangling symlink reading TEXT, only if it
  * still is exactly that: move it aside first, check it there (the same
  * inode, text and cause), then unlink it, or put it back. */
-static void
+static bool
 remove_link(int fd, const char *name, const char *path, size_t dirlen,
     const char *text, enum cause why)
 {
@@ -115,7 +117,7 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 	struct parent at;
 	struct stat st, was;
 	enum cause again;
-	bool same;
+	bool same, removed = false;
 	ssize_t n;
 
 	/* A PATH operand that is itself the link: work from its directory,
@@ -145,7 +147,8 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 	    again == why;
 	if (same && unlinkat(fd, tmp, 0) == 0) {
 		if (opt.verbose)
-			out("removed %s\n", quote(path));
+			out("removed %s%c", quote(path), opt.end);
+		removed = true;
 		goto out;
 	}
 	if (same)
@@ -158,6 +161,7 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 		    quote(path));
 out:
 	parent_close(&at);
+	return removed;
 }
 
 static void
@@ -200,16 +204,19 @@ visit(struct walk *e, void *arg)
 	if (opt.rootfd != -1 &&
 	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
-	found = true;
 	report(e->path, text, why);
-	if (opt.quiet && !opt.delete)
+	if (opt.quiet && !opt.delete) {
+		found = true;
 		return WALK_STOP;
+	}
+	/* With -d, a dangling link removed is no longer a finding. */
 	if (!opt.delete || !(why == MISSING || (why == NOTDIR && opt.notdir)))
-		return WALK_NEXT;
-	if (opt.dry_run)
-		out("would remove %s\n", quote(e->path));
-	else
-		remove_link(e->fd, e->name, e->path, dirlen, text, why);
+		found = true;
+	else if (opt.dry_run) {
+		out("would remove %s%c", quote(e->path), opt.end);
+		found = true;
+	} else if (!remove_link(e->fd, e->name, e->path, dirlen, text, why))
+		found = true;
 	return WALK_NEXT;
 }
 

@@ -215,9 +215,9 @@ search(const char *path)
 static void
 add_target(const char *arg)
 {
-	struct target *t;
+	struct target *t = &targets[ntargets];
+	size_t i;
 
-	t = &targets[ntargets];
 	t->arg = arg;
 	t->found = 0;
 	if (lstat(arg, &t->st) == -1)
@@ -225,6 +225,10 @@ add_target(const char *arg)
 	if (S_ISDIR(t->st.st_mode))
 		msg_die("%s is a directory: its names are not hard links",
 		    quote(arg));
+	/* A file given twice, by any of its names, is searched once. */
+	for (i = 0; i < ntargets; i++)
+		if (same_inode(&targets[i].st, &t->st))
+			return;
 	left += t->st.st_nlink;
 	ntargets++;
 }

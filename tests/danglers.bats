@@ -320,11 +320,57 @@ lb_unpriv() {
 @test "danglers: -v -d quotes a name with a newline in its message" {
 	skip_unless_applet danglers
 	command ln -s nope $'a\nb'
-	run -1 --separate-stderr to_file out lb danglers -dv -0
+	run -0 --separate-stderr to_file out lb danglers -dv -0
 	assert_stderr_is ""
 	[ ! -L $'a\nb' ]
-	# The list is raw (NUL-ended); the message is quoted, on one line.
-	printf './a\nb\0removed %s\n' "'./a'\$'\\n''b'" | cmp out -
+	# The list is raw, the message quoted; with -0 both end in NUL.
+	printf './a\nb\0removed %s\0' "'./a'\$'\\n''b'" | cmp out -
+}
+
+@test "danglers: -0 -n: every record, the would-remove lines too, ends in NUL" {
+	skip_unless_applet danglers
+	command ln -s nope a
+	command ln -s nope b
+	run -1 --separate-stderr to_file out lb danglers -0 -n
+	assert_stderr_is ""
+	[ -L a ] && [ -L b ]
+	# read -d '' sees four records, none with a newline in it.
+	n=0
+	while IFS= read -r -d '' rec; do
+		case $rec in *$'\n'*) false ;; esac
+		n=$((n + 1))
+	done <out
+	[ "$n" = 4 ]
+	[ "$(tr '\0' '\n' <out | LC_ALL=C sort | tr '\n' '|')" = \
+		"./a|./b|would remove './a'|would remove './b'|" ]
+}
+
+@test "danglers: -d exits 0 when every dangling link found was removed" {
+	skip_unless_applet danglers
+	command ln -s nope a
+	run -0 --separate-stderr lb danglers -d
+	assert_output_is "./a"
+	assert_stderr_is ""
+	[ ! -L a ]
+}
+
+@test "danglers: -d exits 1 when dangling links remain (a loop is never removed)" {
+	skip_unless_applet danglers
+	command ln -s nope a
+	command ln -s loop loop
+	run -1 --separate-stderr lb danglers -d
+	[ "$(printf '%s\n' "$output" | LC_ALL=C sort)" = "$(printf './a\n./loop')" ]
+	assert_stderr_is ""
+	[ ! -L a ]
+	[ -L loop ]
+}
+
+@test "danglers: -n exits 1: the links it would remove are still there" {
+	skip_unless_applet danglers
+	command ln -s nope a
+	run -1 --separate-stderr lb danglers -n
+	assert_output_is "$(printf "./a\nwould remove './a'")"
+	[ -L a ]
 }
 
 @test "danglers: -q prints nothing and exits 1 when a link dangles" {
@@ -580,7 +626,7 @@ danglers: 'img2' is not inside the root 'img'"
 @test "danglers: --delete is -d" {
 	skip_unless_applet danglers
 	command ln -s nope miss
-	run -1 --separate-stderr lb danglers --delete
+	run -0 --separate-stderr lb danglers --delete
 	assert_output_is "./miss"
 	[ ! -L miss ]
 }
@@ -622,7 +668,7 @@ danglers: 'img2' is not inside the root 'img'"
 	mkdir -p a/b/c
 	command ln -s nope a/b/c/x
 	touch a/b/c/y
-	run -1 --separate-stderr lb danglers -dv a
+	run -0 --separate-stderr lb danglers -dv a
 	assert_output_is $'a/b/c/x\nremoved \'a/b/c/x\''
 	assert_stderr_is ""
 	run ls -A a/b/c
@@ -635,7 +681,7 @@ danglers: 'img2' is not inside the root 'img'"
 	command ln -s nope sub/x
 	# ./nope exists: sub/x dangles all the same, from its own directory.
 	touch nope
-	run -1 --separate-stderr lb danglers -dv sub/x
+	run -0 --separate-stderr lb danglers -dv sub/x
 	assert_output_is $'sub/x\nremoved \'sub/x\''
 	assert_stderr_is ""
 	[ ! -L sub/x ]
@@ -650,7 +696,7 @@ danglers: 'img2' is not inside the root 'img'"
 	touch img/lib/x
 	command ln -s /etc/passwd img/etc/pw
 	command ln -s /lib/x img/etc/x
-	run -1 --separate-stderr lb danglers -dv --root img
+	run -0 --separate-stderr lb danglers -dv --root img
 	assert_output_is $'img/etc/pw\nremoved \'img/etc/pw\''
 	assert_stderr_is ""
 	[ ! -L img/etc/pw ] && [ -L img/etc/x ] && [ -L img/lib64 ]
@@ -662,7 +708,7 @@ danglers: 'img2' is not inside the root 'img'"
 	for i in $(seq 50); do
 		command ln -s nope "x$i"
 	done
-	run -1 --separate-stderr lb danglers -d
+	run -0 --separate-stderr lb danglers -d
 	assert_stderr_is ""
 	run ls -A
 	assert_output_is ""
@@ -673,7 +719,7 @@ danglers: 'img2' is not inside the root 'img'"
 	command -v strace >/dev/null || skip "needs strace to inject EINVAL"
 	command ln -s nope miss
 	touch file
-	run -1 --separate-stderr strace -f -o /dev/null \
+	run -0 --separate-stderr strace -f -o /dev/null \
 		-e inject=renameat2:error=EINVAL "$LB_BIN/danglers" -dv
 	assert_output_is $'./miss\nremoved \'./miss\''
 	assert_stderr_is ""
@@ -733,7 +779,7 @@ would remove './nd'"
 @test "danglers: -v with -d says what was removed" {
 	skip_unless_applet danglers
 	command ln -s nope miss
-	run -1 --separate-stderr lb danglers -d --verbose -l
+	run -0 --separate-stderr lb danglers -d --verbose -l
 	assert_output_is $'missing\t./miss\tnope\nremoved \'./miss\''
 	assert_stderr_is ""
 }
@@ -742,7 +788,7 @@ would remove './nd'"
 	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s nope b
-	run -1 --separate-stderr lb danglers -q -d
+	run -0 --separate-stderr lb danglers -q -d
 	assert_output_is ""
 	assert_stderr_is ""
 	run ls -A
@@ -864,7 +910,7 @@ would remove './nd'"
 	assert_output_is "chain/$(printf 'd/%.0s' $(seq 10000))dangle"
 	assert_stderr_is ""
 	[ "${#output}" -gt 4096 ]
-	run -1 --separate-stderr lb danglers -dv chain
+	run -0 --separate-stderr lb danglers -dv chain
 	[ "${lines[1]}" = "removed 'chain/$(printf 'd/%.0s' $(seq 10000))dangle'" ]
 	assert_stderr_is ""
 	run -0 --separate-stderr lb danglers chain

@@ -251,6 +251,15 @@ make_names_first() {
 	assert_stderr_is ""
 }
 
+@test "findlinks: the same file given twice is searched once" {
+	skip_unless_applet findlinks
+	make_names
+	run -0 --separate-stderr lb findlinks -f d/b/pair -f d/b/pair \
+		-f d/c/pair2 d
+	assert_lines_are $'d/b/pair\td/b/pair' $'d/b/pair\td/c/pair2'
+	assert_stderr_is ""
+}
+
 @test "findlinks: --file=FILE is -f FILE" {
 	skip_unless_applet findlinks
 	make_names

@@ -317,7 +317,7 @@ names_danglers() {
 	hostile danglers 1 -0 -- "$n.d"
 	printf '%s\0' "$n.d/$n" | cmp - "$T/out"
 	H_MAY=("./$n.d/$n")
-	hostile danglers 1 -d -- "$n.d"
+	hostile danglers 0 -d -- "$n.d"
 	[ ! -L "$n.d/$n" ]
 	H_MAY=() H_OUT=
 	hostile danglers 2 -- "$n.missing"
@@ -479,7 +479,7 @@ d/$M255" ]
 	[ "$output" = "d/$N255" ]
 	# -d renames the link aside first: its private name must fit too.
 	H_MAY=("./d/$N255")
-	hostile danglers 1 -d d
+	hostile danglers 0 -d d
 	[ ! -L "d/$N255" ]
 }
 
@@ -721,7 +721,7 @@ deep_fixture() {
 	hostile danglers 1 deep
 	[ "$output" = "$DEEP_PATH/x/dangle" ]
 	H_MAY=(dangle)
-	hostile danglers 1 -d deep
+	hostile danglers 0 -d deep
 	[ "$output" = "$DEEP_PATH/x/dangle" ]
 	deep_in x test ! -L dangle
 }
