@@ -2,7 +2,7 @@
  *
  * usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...
  *        linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...
- *        linkcount -r --summary PATH...
+ *        linkcount -r --summary [-h] PATH...
  *
  * Prints "COUNT<TAB>NAME" for each FILE: its st_nlink, the number of
  * directory entries (hard links) that name its inode.  A symbolic link's
@@ -26,11 +26,12 @@
 const char linkcount_usage[] =
 "Usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...\n"
 "   or: linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...\n"
-"   or: linkcount -r --summary PATH...\n"
+"   or: linkcount -r --summary [-h] PATH...\n"
 "Print COUNT<TAB>NAME: the number of hard links of each FILE.\n"
 "\n"
 "  -r, --recursive    every non-directory under the PATHs\n"
 "      --summary      with -r: what deleting the PATHs would free\n"
+"  -h, --human-readable  with --summary: sizes as 1.5K, 12M, 3.0G\n"
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
 "  -c, --count=N      print only files with exactly N links\n"
@@ -42,10 +43,10 @@ const char linkcount_usage[] =
 enum { OPT_SUMMARY = OPT_FIRST_LONG_ONLY };
 
 static struct {
-	bool dereference, recursive, summary;
+	bool dereference, recursive, summary, human;
 	char end;
 	unsigned long min, max;
-} opt = { false, false, false, '\n', 0, ULONG_MAX };
+} opt = { .end = '\n', .max = ULONG_MAX };
 
 static struct {
 	unsigned long long files, multi, inside, outside, freed, kept;
@@ -113,6 +114,7 @@ visit(struct walk *e, void *arg)
 static void
 print_summary(void)
 {
+	char freed[24], kept[24];
 	size_t i;
 
 	for (i = 0; i < sum.inodes.n; i++) {
@@ -125,13 +127,12 @@ print_summary(void)
 			sum.outside += g->nlink - g->found;
 		}
 	}
-	out("files: %lu\nfiles with several names: %lu\n"
-	    "names inside: %lu\nnames outside: %lu\n"
-	    "bytes freed by deleting: %lu\n"
-	    "bytes kept by names outside: %lu\n", (unsigned long)sum.files,
-	    (unsigned long)sum.multi, (unsigned long)sum.inside,
-	    (unsigned long)sum.outside, (unsigned long)sum.freed,
-	    (unsigned long)sum.kept);
+	out("files: %llu\nfiles with several names: %llu\n"
+	    "names inside: %llu\nnames outside: %llu\n"
+	    "bytes freed by deleting: %s\n"
+	    "bytes kept by names outside: %s\n", sum.files, sum.multi,
+	    sum.inside, sum.outside, fmt_bytes(freed, sum.freed, opt.human),
+	    fmt_bytes(kept, sum.kept, opt.human));
 }
 
 int
@@ -145,13 +146,14 @@ linkcount_main(int argc, char **argv)
 		{ "max", required_argument, NULL, 'M' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "human-readable", no_argument, NULL, 'h' },
 		OPT_STANDARD
 	};
 	bool exact = false, range = false;
 	char **paths;
 	int c;
 
-	while ((c = opt_next(argc, argv, "L0c:m:M:r", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "L0c:hm:M:r", longs)) != -1) {
 		switch (c) {
 		case 'L':
 			opt.dereference = true;
@@ -177,6 +179,9 @@ linkcount_main(int argc, char **argv)
 		case OPT_SUMMARY:
 			opt.summary = true;
 			break;
+		case 'h':
+			opt.human = true;
+			break;
 		}
 	}
 	if (exact && range)
@@ -187,6 +192,8 @@ linkcount_main(int argc, char **argv)
 	if (opt.summary && (!opt.recursive || exact || range ||
 	    opt.dereference || !opt.end))
 		msg_usage("--summary goes with -r alone");
+	if (opt.human && !opt.summary)
+		msg_usage("-h goes with --summary");
 	opt_operands(argc, argv, 1, -1);
 	paths = opt.recursive ? path_operands(argc, argv, NULL, false) :
 	    argv + optind;

@@ -74,6 +74,7 @@ void *xgrow(void *v, size_t *cap, size_t need, size_t size);
 size_t fmt_va(char *buf, size_t cap, const char *format, va_list ap);
 size_t fmt(char *buf, size_t cap, const char *format, ...);
 char *xformat(const char *format, ...);
+const char *fmt_bytes(char *buf, unsigned long long bytes, bool human);
 void out(const char *format, ...);
 int out_flush(void);
 

@@ -2,7 +2,7 @@
  *
  * libc's printf family costs a static binary about 10 KiB (floating point
  * included, used or not); linkbox prints names and counts, so it carries
- * this formatter instead: %s, %.*s, %c, %d, %u, %lu, %zu and %%.  Standard
+ * this formatter instead: %s, %.*s, %c, %d, %u, %lu, %llu, %zu and %%.  Standard
  * output goes through one buffer, flushed by out_flush() or when full.
  */
 #include "linkbox.h"
@@ -59,7 +59,7 @@ put(struct sink *s, const char *p, size_t n)
 }
 
 static void
-put_number(struct sink *s, unsigned long v, bool negative)
+put_number(struct sink *s, unsigned long long v, bool negative)
 {
 	char digits[24], *d = digits + sizeof(digits);
 
@@ -110,6 +110,13 @@ format(struct sink *s, const char *fmt, va_list ap)
 			put_number(s, va_arg(ap, unsigned), false);
 			break;
 		case 'l':
+			if (p[1] == 'l') {
+				p += 2;
+				put_number(s, va_arg(ap, unsigned long long),
+				    false);
+				break;
+			}
+			/* fallthrough */
 		case 'z':
 			p++;
 			put_number(s, va_arg(ap, unsigned long), false);
@@ -144,6 +151,34 @@ fmt(char *buf, size_t cap, const char *fmt, ...)
 	n = fmt_va(buf, cap, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* BYTES in BUF (at least 24 bytes): digits, or with HUMAN as du -h
+ * prints them, in powers of 1024 rounded up, with one decimal below 10:
+ * "512", "1.5K", "12M". */
+const char *
+fmt_bytes(char *buf, unsigned long long bytes, bool human)
+{
+	unsigned long long div = 1024, whole, tenths, rest;
+	int u = 0;
+
+	if (!human || bytes < 1024) {
+		fmt(buf, 24, "%llu", bytes);
+		return buf;
+	}
+	for (; u < 5 && bytes / div >= 1024; u++)
+		div *= 1024;
+	rest = bytes % div;
+	tenths = bytes / div * 10 + (rest * 10 + div - 1) / div;
+	whole = bytes / div + (rest != 0);
+	if (tenths < 100)
+		fmt(buf, 24, "%llu.%llu%c", tenths / 10, tenths % 10,
+		    "KMGTPE"[u]);
+	else if (whole < 1024 || u == 5)
+		fmt(buf, 24, "%llu%c", whole, "KMGTPE"[u]);
+	else
+		fmt(buf, 24, "1.0%c", "KMGTPE"[u + 1]);
+	return buf;
 }
 
 /* The formatted text in a string of its own, freed by the caller. */

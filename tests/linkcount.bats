@@ -589,6 +589,40 @@ summary() {
 		"bytes freed by deleting: $5" "bytes kept by names outside: $6"
 }
 
+@test "linkcount: --summary -h prints sizes as du -h does" {
+	skip_unless_applet linkcount
+	make_summary_tree
+	run -0 --separate-stderr lb linkcount -r --summary -h t
+	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
+		t/sub/deep/three t/sub/link)
+	kept=$(bytes t/kept)
+	# du -h --apparent-size of a file of that many bytes: the same rule.
+	truncate -s "$freed" "$BATS_TEST_TMPDIR/f"
+	truncate -s "$kept" "$BATS_TEST_TMPDIR/k"
+	hf=$(du -h --apparent-size "$BATS_TEST_TMPDIR/f" | cut -f1)
+	hk=$(du -h --apparent-size "$BATS_TEST_TMPDIR/k" | cut -f1)
+	assert_output_is "$(summary 6 2 8 1 "$hf" "$hk")"
+	assert_stderr_is ""
+	case $hf in *K) ;; *) false ;; esac
+}
+
+@test "linkcount: --human-readable is -h" {
+	skip_unless_applet linkcount
+	mkdir t
+	head -c 5000 /dev/urandom >t/f
+	run -0 --separate-stderr lb linkcount -r --summary --human-readable t
+	[ "${lines[4]}" != "bytes freed by deleting: $(bytes t/f)" ]
+	case ${lines[4]} in *[0-9]K) ;; *) false ;; esac
+}
+
+@test "linkcount: -h without --summary is a usage error" {
+	skip_unless_applet linkcount
+	touch f
+	run -2 --separate-stderr lb linkcount -h f
+	assert_output_is ""
+	assert_stderr_is "$(usage_error "-h goes with --summary")"
+}
+
 @test "linkcount: -r lists every non-directory under the trees" {
 	skip_unless_applet linkcount
 	make_tree
