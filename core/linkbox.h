@@ -51,12 +51,15 @@ extern const char *applet_name;
 extern const char *applet_usage;
 extern int exit_status;		/* what the applet returns so far */
 void msg_policy(enum exit_policy policy);
-void msg_warn(const char *fmt, ...);
-void msg_warnsys(const char *fmt, ...);
-void msg_fail(const char *fmt, ...);
-void msg_failsys(const char *fmt, ...);
-_Noreturn void msg_die(const char *fmt, ...);
-_Noreturn void msg_diesys(const char *fmt, ...);
+enum { MSG_SYS = 1, MSG_FAIL = 2 };	/* msg_say: add strerror; status 1 */
+void msg_say(int how, const char *fmt, ...);
+_Noreturn void msg_exit(int how, const char *fmt, ...);
+#define msg_warn(...) msg_say(0, __VA_ARGS__)
+#define msg_warnsys(...) msg_say(MSG_SYS, __VA_ARGS__)
+#define msg_fail(...) msg_say(MSG_FAIL, __VA_ARGS__)
+#define msg_failsys(...) msg_say(MSG_FAIL | MSG_SYS, __VA_ARGS__)
+#define msg_die(...) msg_exit(0, __VA_ARGS__)
+#define msg_diesys(...) msg_exit(MSG_SYS, __VA_ARGS__)
 _Noreturn void msg_usage(const char *fmt, ...);
 int msg_flush(int status);
 bool msg_ask(const char *format, ...);

@@ -60,69 +60,26 @@ raise_status(int status)
 		exit_status = status;
 }
 
+/* A message, with strerror(errno) after it for MSG_SYS; then the exit
+ * status raised to the policy's for a warning, to 1 for MSG_FAIL (an
+ * operation that failed, in an applet whose warnings are trouble). */
 void
-msg_warn(const char *format, ...)
+msg_say(int how, const char *format, ...)
 {
-	va_list ap;
-
-	va_start(ap, format);
-	emit(0, "\n", format, ap);
-	va_end(ap);
-	raise_status(fail_status);
-}
-
-void
-msg_warnsys(const char *format, ...)
-{
-	int err = errno;
+	int err = how & MSG_SYS ? errno : 0;
 	va_list ap;
 
 	va_start(ap, format);
 	emit(err, "\n", format, ap);
 	va_end(ap);
-	raise_status(fail_status);
+	raise_status(how & MSG_FAIL ? 1 : fail_status);
 }
 
-/* An operation that failed, in an applet whose warnings are trouble:
- * the status it raises is 1, whatever the policy. */
+/* The same, then exit with the policy's status for trouble. */
 void
-msg_fail(const char *format, ...)
+msg_exit(int how, const char *format, ...)
 {
-	va_list ap;
-
-	va_start(ap, format);
-	emit(0, "\n", format, ap);
-	va_end(ap);
-	raise_status(1);
-}
-
-void
-msg_failsys(const char *format, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, format);
-	emit(err, "\n", format, ap);
-	va_end(ap);
-	raise_status(1);
-}
-
-void
-msg_die(const char *format, ...)
-{
-	va_list ap;
-
-	va_start(ap, format);
-	emit(0, "\n", format, ap);
-	va_end(ap);
-	exit(trouble_status);
-}
-
-void
-msg_diesys(const char *format, ...)
-{
-	int err = errno;
+	int err = how & MSG_SYS ? errno : 0;
 	va_list ap;
 
 	va_start(ap, format);
