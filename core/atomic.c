@@ -11,16 +11,17 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-static unsigned long
+/* xorshift64, 64 bits wide on 32-bit targets too. */
+static unsigned long long
 random_next(void)
 {
-	static unsigned long state;
+	static unsigned long long state;
 	struct timespec ts;
 
 	if (!state) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		state = ((unsigned long)ts.tv_nsec << 16 ^ ts.tv_sec ^
-		    (unsigned long)getpid() << 32) | 1;
+		state = ((unsigned long long)ts.tv_nsec << 16 ^ ts.tv_sec ^
+		    (unsigned long long)getpid() << 32) | 1;
 	}
 	state ^= state << 13;
 	state ^= state >> 7;

@@ -3,6 +3,11 @@
 #define LINKBOX_H
 
 #define _GNU_SOURCE
+/* 64-bit sizes, inode numbers and times on 32-bit glibc targets too
+ * (musl has them always): a truncated inode number would make two files
+ * one. */
+#define _FILE_OFFSET_BITS 64
+#define _TIME_BITS 64
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The formatter of out.c takes a subset of printf's conversions, with
+ * printf's types: let the compiler check them, at every width. */
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 #ifndef LINKBOX_VERSION
 #define LINKBOX_VERSION "unknown"
@@ -52,17 +61,17 @@ extern const char *applet_usage;
 extern int exit_status;		/* what the applet returns so far */
 void msg_policy(enum exit_policy policy);
 enum { MSG_SYS = 1, MSG_FAIL = 2 };	/* msg_say: add strerror; status 1 */
-void msg_say(int how, const char *fmt, ...);
-_Noreturn void msg_exit(int how, const char *fmt, ...);
+void msg_say(int how, const char *fmt, ...) PRINTF(2, 3);
+_Noreturn void msg_exit(int how, const char *fmt, ...) PRINTF(2, 3);
 #define msg_warn(...) msg_say(0, __VA_ARGS__)
 #define msg_warnsys(...) msg_say(MSG_SYS, __VA_ARGS__)
 #define msg_fail(...) msg_say(MSG_FAIL, __VA_ARGS__)
 #define msg_failsys(...) msg_say(MSG_FAIL | MSG_SYS, __VA_ARGS__)
 #define msg_die(...) msg_exit(0, __VA_ARGS__)
 #define msg_diesys(...) msg_exit(MSG_SYS, __VA_ARGS__)
-_Noreturn void msg_usage(const char *fmt, ...);
+_Noreturn void msg_usage(const char *fmt, ...) PRINTF(1, 2);
 int msg_flush(int status);
-bool msg_ask(const char *format, ...);
+bool msg_ask(const char *format, ...) PRINTF(1, 2);
 
 /* quote.c: names quoted for messages, as GNU coreutils quotes them */
 const char *quote(const char *name);
@@ -74,11 +83,12 @@ void *xmalloc(size_t size);
 void *xgrow(void *v, size_t *cap, size_t need, size_t size);
 
 /* out.c: a small printf for messages and standard output */
-size_t fmt_va(char *buf, size_t cap, const char *format, va_list ap);
-size_t fmt(char *buf, size_t cap, const char *format, ...);
-char *xformat(const char *format, ...);
+size_t fmt_va(char *buf, size_t cap, const char *format, va_list ap)
+    PRINTF(3, 0);
+size_t fmt(char *buf, size_t cap, const char *format, ...) PRINTF(3, 4);
+char *xformat(const char *format, ...) PRINTF(1, 2);
 const char *fmt_bytes(char *buf, unsigned long long bytes, bool human);
-void out(const char *format, ...);
+void out(const char *format, ...) PRINTF(1, 2);
 int out_flush(void);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */
