@@ -2,7 +2,7 @@
 load helpers
 USAGE_APPLET=ln # for usage_error
 
-# ln: GNU coreutils ln with atomic replacement (applets/ln.c).
+# ln: GNU coreutils ln with atomic replacement (applets/ln/).
 # Expectations were checked against GNU ln 9.1; where linkbox differs on
 # purpose (atomic -f/-i/-b, backups by hard link, -i declined exits 1,
 # --sync, --skip-same, --sy ambiguous) the test says so.

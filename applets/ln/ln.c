@@ -16,7 +16,7 @@
  *
  * Standards: POSIX.1-2024 ln; GNU coreutils 9.x ln.
  */
-#include "../core/linkbox.h"
+#include "ln.h"
 
 const char ln_usage[] =
 "Usage: ln [OPTION]... [-T] TARGET LINK_NAME\n"
@@ -37,14 +37,11 @@ const char ln_usage[] =
 "  -v, --verbose           print each link made\n"
 "  --sync, --skip-same, --help, --version: see ln(1)\n";
 
-enum backup { NO_BACKUP, SIMPLE, EXISTING, NUMBERED };
 enum { OPT_BACKUP = OPT_FIRST_LONG_ONLY, OPT_SYNC, OPT_SKIP_SAME };
 
 static struct {
 	bool symbolic, force, interactive, logical, relative, verbose;
 	bool hard_dir, follow_dir, no_dir, sync, skip_same, record;
-	enum backup backup;
-	const char *suffix;
 	const char *dir;	/* where the links go, or NULL: LINK_NAME */
 	int dirfd;		/* dir, opened */
 } opt = { .follow_dir = true, .dirfd = AT_FDCWD };
@@ -80,121 +77,6 @@ record(const char *linkname, const struct stat *st)
 	strcpy(m->name, linkname);
 	m->next = made;
 	made = m;
-}
-
-static enum backup
-backup_type(const char *arg, const char *context)
-{
-	static const char *const names[] = { "none", "off", "simple",
-	    "never", "existing", "nil", "numbered", "t" };
-	static const enum backup types[] = { NO_BACKUP, NO_BACKUP, SIMPLE,
-	    SIMPLE, EXISTING, EXISTING, NUMBERED, NUMBERED };
-	const char *lq = "'", *rq = "'";
-	size_t i, len = strlen(arg);
-	int hit = -1;
-
-	for (i = 0; i < 8; i++) {
-		if (strncmp(names[i], arg, len))
-			continue;
-		if (!names[i][len])
-			return types[i];
-		if (hit >= 0 && types[hit] != types[i])
-			hit = -2;
-		if (hit == -1)
-			hit = i;
-	}
-	if (hit >= 0)
-		return types[hit];
-	if (quote_utf8_locale()) {
-		lq = "\u2018";
-		rq = "\u2019";
-	}
-	msg_usage("%s argument %s%s%s for %s%s%s\nValid arguments are:\n"
-	    "  - %snone%s, %soff%s\n  - %ssimple%s, %snever%s\n"
-	    "  - %sexisting%s, %snil%s\n  - %snumbered%s, %st%s",
-	    hit == -2 ? "ambiguous" : "invalid", lq, arg, rq, lq, context,
-	    rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq, lq, rq);
-}
-
-struct numbered {
-	const char *name;
-	size_t len;
-	unsigned long highest;
-};
-
-/* Note N of a backup NAME.~N~ of the name looked for. */
-static void
-note_numbered(const char *entry, unsigned char type, void *arg)
-{
-	struct numbered *b = arg;
-	unsigned long n = 0;
-	const char *p = entry + b->len + 2;
-
-	(void)type;
-	if (strncmp(entry, b->name, b->len) || strncmp(entry + b->len, ".~", 2)
-	    || *p < '1' || *p > '9')
-		return;
-	for (; *p >= '0' && *p <= '9' && n < ULONG_MAX / 10 - 1; p++)
-		n = n * 10 + (*p - '0');
-	if (!strcmp(p, "~") && n > b->highest)
-		b->highest = n;
-}
-
-/* The name to back NAME (in directory DFD) up as: NAME~, or NAME.~N~ one
- * past the highest N there, as GNU's backup rules say. */
-static char *
-backup_name(int dfd, const char *name)
-{
-	struct numbered b = { name, strlen(name), 0 };
-
-	if (opt.backup != SIMPLE) {
-		walk_dir(dfd, ".", note_numbered, &b);
-		if (b.highest || opt.backup == NUMBERED)
-			return xformat("%s.~%lu~", name, b.highest + 1);
-	}
-	return xformat("%s%s", name, opt.suffix);
-}
-
-/* Back NAME up before it is replaced.  The backup is a hard link made
- * under a temporary name and renamed into place, so NAME never vanishes;
- * where hard links are refused we fall back to GNU's rename.  Returns the
- * backup name, NULL on failure; *renamed says NAME is gone. */
-static char *
-take_backup(int dfd, const char *name, const char *linkname, bool *renamed)
-{
-	char *bak = backup_name(dfd, name);
-
-	*renamed = false;
-	if (atomic_link(dfd, name, 0, dfd, bak, "ln") == 0)
-		return bak;
-	/* Only a filesystem that refuses hard links gets GNU's rename. */
-	if ((errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) &&
-	    renameat(dfd, name, dfd, bak) == 0) {
-		*renamed = true;
-		return bak;
-	}
-	if (errno != ENOENT)
-		msg_warnsys("cannot backup %s", quote(linkname));
-	free(bak);
-	return NULL;
-}
-
-/* The link failed: put NAME back from its backup BAK where GNU's rename
- * took it there, or drop the hard link just made as the backup, as GNU's
- * un-backup leaves none. */
-static void
-undo_backup(int dfd, const char *name, const char *bak, bool renamed,
-    const char *linkname)
-{
-	struct stat b, now;
-
-	if (renamed) {
-		if (renameat(dfd, bak, dfd, name) == -1)
-			msg_warnsys("cannot un-backup %s", quote(linkname));
-	} else if (bak && fstatat(dfd, bak, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    same_inode(&b, &now))
-		unlinkat(dfd, bak, 0);
 }
 
 static int
@@ -293,8 +175,8 @@ may_replace(const char *target, struct stat *tst, const struct stat *st,
 	 * itself (a symlink over a file).  Backups cover the symlink case.
 	 * GNU leaves -i to the user's answer; we refuse -si, which would
 	 * lose the file. */
-	if ((opt.force || opt.backup != NO_BACKUP || opt.symbolic) &&
-	    (opt.backup != NO_BACKUP ? !opt.symbolic :
+	if ((opt.force || ln_backup.type != NO_BACKUP || opt.symbolic) &&
+	    (ln_backup.type != NO_BACKUP ? !opt.symbolic :
 	    !opt.symbolic || !S_ISLNK(st->st_mode)) &&
 	    (!opt.symbolic || stat(target, tst) == 0) &&
 	    same_inode(tst, st) &&
@@ -378,7 +260,7 @@ link_one(const char *target, int dfd, const char *name, const char *linkname,
 	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    is_same_link(target, &tst, &st, dfd, name))
 		goto out;
-	replace = opt.force || opt.interactive || opt.backup != NO_BACKUP;
+	replace = opt.force || opt.interactive || ln_backup.type != NO_BACKUP;
 	if (replace && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno != ENOENT) {
 			msg_warnsys("failed to access %s", quote(linkname));
@@ -396,8 +278,8 @@ link_one(const char *target, int dfd, const char *name, const char *linkname,
 		}
 		dfd = at.fd;
 		name = at.name;
-		if (opt.backup != NO_BACKUP &&
-		    !(bak = take_backup(dfd, name, linkname, &renamed))) {
+		if (ln_backup.type != NO_BACKUP &&
+		    !(bak = ln_backup_take(dfd, name, linkname, &renamed))) {
 			if (errno != ENOENT)
 				goto out;
 			replace = false;
@@ -409,7 +291,7 @@ link_one(const char *target, int dfd, const char *name, const char *linkname,
 		err = replace_link(target, dfd, name);
 	if (err) {
 		report(target, linkname, err);
-		undo_backup(dfd, name, bak, renamed, linkname);
+		ln_backup_undo(dfd, name, bak, renamed, linkname);
 	} else
 		made_link(target, &tst, linkname, name, bak);
 out:
@@ -558,17 +440,7 @@ parse_options(int argc, char **argv)
 		msg_usage("missing file operand");
 	if (opt.relative && !opt.symbolic)
 		msg_die("cannot do --relative without --symbolic");
-	if (make_backups) {
-		if (control && *control)
-			opt.backup = backup_type(control, "backup type");
-		else if ((control = getenv("VERSION_CONTROL")) && *control)
-			opt.backup = backup_type(control, "$VERSION_CONTROL");
-		else
-			opt.backup = EXISTING;
-	}
-	if (!suffix || !*suffix)
-		suffix = getenv("SIMPLE_BACKUP_SUFFIX");
-	opt.suffix = suffix && *suffix && !strchr(suffix, '/') ? suffix : "~";
+	ln_backup_choose(make_backups, control, suffix);
 }
 
 int
@@ -581,7 +453,7 @@ ln_main(int argc, char **argv)
 	files = argv + optind;
 	n = choose_form(files, argc - optind, &err);
 	opt.record = n > 1 && opt.force && !opt.symbolic &&
-	    opt.backup != NUMBERED;
+	    ln_backup.type != NUMBERED;
 	for (i = 0; i < n; i++)
 		link_operand(files[i], files[1], i ? -1 : err);
 	return exit_status;
