@@ -154,83 +154,6 @@ show_progress(bool last)
 		progress = false;
 }
 
-/* The bracket expression at P ("[...]") matches C?  *END is set past it;
- * NULL when it is not closed, and '[' is then literal. */
-static bool
-bracket(const char *p, unsigned char c, const char **end)
-{
-	bool neg = *++p == '!' || *p == '^', hit = false;
-	unsigned char lo, hi;
-
-	p += neg;
-	do {
-		lo = *p == '\\' && p[1] ? *++p : *p;
-		if (!lo) {
-			*end = NULL;
-			return false;
-		}
-		hi = lo;
-		if (p[1] == '-' && p[2] && p[2] != ']') {
-			hi = p[2] == '\\' && p[3] ? p[3] : p[2];
-			p += 2 + (p[2] == '\\');
-		}
-		hit |= lo <= c && c <= hi;
-	} while (*++p != ']');
-	*end = p + 1;
-	return hit != neg;
-}
-
-/* NAME matches the shell pattern PAT (*, ?, [...], \), byte by byte, as
- * fnmatch(3) does in the C locale; libc's fnmatch would bring ~14 KiB of
- * wide-character tables into the static binary. */
-static bool
-glob_match(const char *pat, const char *name)
-{
-	const char *star = NULL, *resume = NULL, *end;
-	bool hit;
-
-	while (*name) {
-		if (*pat == '*') {
-			star = ++pat;
-			resume = name;
-			continue;
-		}
-		if (*pat == '[') {
-			hit = bracket(pat, *name, &end);
-			if (!end)
-				hit = *name == '[';	/* unclosed: literal */
-			if (hit) {
-				pat = end ? end : pat + 1;
-				name++;
-				continue;
-			}
-		} else if (*pat == '?' || (*pat == '\\' && pat[1] ?
-		    pat[1] == *name : *pat == *name)) {
-			pat += *pat == '\\' && pat[1] ? 2 : 1;
-			name++;
-			continue;
-		}
-		if (!star)
-			return false;
-		pat = star;
-		name = ++resume;
-	}
-	while (*pat == '*')
-		pat++;
-	return !*pat;
-}
-
-static bool
-excluded(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < opt.nexclude; i++)
-		if (glob_match(opt.exclude[i], name))
-			return true;
-	return false;
-}
-
 static void
 add_name(struct file *f, const char *path)
 {
@@ -257,7 +180,8 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->post)
 		return WALK_NEXT;
-	if (e->depth && opt.nexclude && excluded(e->name))
+	if (e->depth && opt.nexclude &&
+	    glob_any(opt.exclude, opt.nexclude, e->name))
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;

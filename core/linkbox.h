@@ -135,4 +135,8 @@ bool path_reads(int dfd, const char *name, const struct stat *st,
     const char *text);
 size_t path_outermost(char **paths, size_t n, bool xdev);
 
+/* glob.c: shell patterns (*, ?, [...], \) as fnmatch(3) in the C locale */
+bool glob_match(const char *pat, const char *name);
+bool glob_any(const char *const *pats, size_t n, const char *name);
+
 #endif
