@@ -222,8 +222,10 @@ visit(struct walk *e, void *arg)
 
 /* The order that groups candidates: what must be equal. */
 static int
-by_key(const struct file *a, const struct file *b)
+by_key(const void *x, const void *y)
 {
+	const struct file *a = x, *b = y;
+
 #define CMP(x, y) if ((x) != (y)) return (x) < (y) ? -1 : 1
 	CMP(a->dev, b->dev);
 	CMP(a->size, b->size);
@@ -254,15 +256,19 @@ group_end(struct file **sorted, size_t i)
 /* By the hash of the head (all equal when testing that a collision
  * changes nothing); the bytes are compared later. */
 static int
-by_hash(const struct file *a, const struct file *b)
+by_hash(const void *x, const void *y)
 {
+	const struct file *a = x, *b = y;
+
 	CMP(a->hash, b->hash);
 	return 0;
 }
 
 static int
-by_slot(const struct file *a, const struct file *b)
+by_slot(const void *x, const void *y)
 {
+	const struct file *a = x, *b = y;
+
 	CMP(a->slot, b->slot);
 	return 0;
 #undef CMP
@@ -290,53 +296,11 @@ order_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 
 /* The smallest files by their contents, kept in small[]. */
 static int
-by_content(const struct file *a, const struct file *b)
+by_content(const void *x, const void *y)
 {
+	const struct file *a = x, *b = y;
+
 	return order_bytes(small + a->data, small + b->data, a->size);
-}
-
-/* Sort V[0..n) by CMP, stably: runs of 8 by insertion, then merged.
- * musl's qsort moves every element through a memcpy call, and sorting
- * was a fifth of the run in the static build. */
-static void
-sort_files(struct file **v, size_t n,
-    int (*cmp)(const struct file *, const struct file *))
-{
-	static struct file **spare;
-	static size_t spare_len;
-	struct file **from = v, **to, **swap, *x;
-	size_t i, k, lo, mid, hi, l, r, w;
-
-	for (lo = 0; lo < n; lo += 8)
-		for (i = lo + 1; i < n && i < lo + 8; i++) {
-			x = v[i];
-			for (k = i; k > lo && cmp(v[k - 1], x) > 0; k--)
-				v[k] = v[k - 1];
-			v[k] = x;
-		}
-	if (n <= 8)
-		return;
-	if (spare_len < n) {
-		free(spare);
-		spare = xmalloc(n * sizeof(*spare));
-		spare_len = n;
-	}
-	to = spare;
-	for (w = 8; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo = hi) {
-			mid = n - lo < w ? n : lo + w;
-			hi = n - mid < w ? n : mid + w;
-			for (l = lo, r = mid, k = lo; k < hi; k++)
-				to[k] = r == hi || (l < mid &&
-				    cmp(from[l], from[r]) <= 0) ?
-				    from[l++] : from[r++];
-		}
-		swap = from;
-		from = to;
-		to = swap;
-	}
-	if (from != v)
-		memcpy(v, from, n * sizeof(*v));
 }
 
 #define READ_FLAGS (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
@@ -812,7 +776,7 @@ settle(struct file **f, size_t n)
 	while (n >= 2 && !stop_signal) {
 		complete = n <= BATCH;
 		compare(f, n);
-		sort_files(f, n, by_slot);
+		sort_ptrs((void **)f, n, by_slot);
 		for (i = 0; i < n; i = end) {
 			for (end = i + 1; end < n && f[end]->slot == f[i]->slot;
 			    end++)
@@ -833,12 +797,12 @@ settle(struct file **f, size_t n)
 /* Sort F[0..n) by CMP and call FN on each run of two or more alike. */
 static void
 runs(struct file **f, size_t n,
-    int (*cmp)(const struct file *, const struct file *),
+    int (*cmp)(const void *, const void *),
     void (*fn)(struct file **, size_t))
 {
 	size_t i, end;
 
-	sort_files(f, n, cmp);
+	sort_ptrs((void **)f, n, cmp);
 	for (i = 0; i < n && !stop_signal; i = end) {
 		for (end = i + 1; end < n && !cmp(f[i], f[end]); end++)
 			;
@@ -1068,7 +1032,7 @@ dedup_main(int argc, char **argv)
 	sorted = xmalloc(nfiles * sizeof(*sorted));
 	for (i = 0; i < nfiles; i++)
 		sorted[i] = &files[i];
-	sort_files(sorted, nfiles, by_key);
+	sort_ptrs((void **)sorted, nfiles, by_key);
 	for (i = 0; i < nfiles; i = end)
 		if ((end = group_end(sorted, i)) - i >= 2)
 			for (j = i; j < end; j++)

@@ -139,4 +139,8 @@ size_t path_outermost(char **paths, size_t n, bool xdev);
 bool glob_match(const char *pat, const char *name);
 bool glob_any(const char *const *pats, size_t n, const char *name);
 
+/* sort.c: a stable sort of an array of pointers (cast to void **); CMP
+ * gets two of the pointers, not their addresses as in qsort(3) */
+void sort_ptrs(void **v, size_t n, int (*cmp)(const void *, const void *));
+
 #endif
