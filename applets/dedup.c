@@ -921,28 +921,6 @@ print_summary(void)
 	    (unsigned long)sum.failed);
 }
 
-/* A size: digits and an optional K, M or G (powers of 1024). */
-static unsigned long long
-size_arg(const char *arg)
-{
-	unsigned long long n = 0;
-	const char *p = arg, *units = "KMG", *u;
-	int shift = 0;
-
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (~0ULL - (*p - '0')) / 10)
-			break;
-		n = n * 10 + (*p - '0');
-	}
-	if (*p && p[1] == '\0' && (u = strchr(units, *p)) && *u) {
-		shift = 10 * (u - units + 1);
-		p++;
-	}
-	if (p == arg || *p || (shift && p - 1 == arg) || n > ~0ULL >> shift)
-		msg_usage("invalid size: %s", quote(arg));
-	return n << shift;
-}
-
 int
 dedup_main(int argc, char **argv)
 {
@@ -987,8 +965,8 @@ dedup_main(int argc, char **argv)
 		case OPT_ANY_OWNER: opt.any_owner = true; break;
 		case OPT_ANY_GROUP: opt.any_group = true; break;
 		case OPT_ANY_MODE: opt.any_mode = true; break;
-		case OPT_MIN_SIZE: opt.min_size = size_arg(optarg); break;
-		case OPT_MAX_SIZE: opt.max_size = size_arg(optarg); break;
+		case OPT_MIN_SIZE: opt.min_size = opt_size(optarg, "size"); break;
+		case OPT_MAX_SIZE: opt.max_size = opt_size(optarg, "size"); break;
 		case OPT_EXCLUDE: opt.exclude[opt.nexclude++] = optarg; break;
 		case OPT_COLLIDE: opt.collide = true; break;
 		case OPT_MAX_LINKS:

@@ -70,6 +70,7 @@ int opt_next(int argc, char **argv, const char *shorts,
     const struct option *longs);
 void opt_operands(int argc, char **argv, int min, int max);
 unsigned long opt_number(const char *arg, const char *what);
+unsigned long long opt_size(const char *arg, const char *what);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);

@@ -117,3 +117,26 @@ opt_number(const char *arg, const char *what)
 		msg_usage("invalid %s: %s", what, quote(arg));
 	return n;
 }
+
+/* A size in bytes: digits and an optional K, M or G (powers of 1024),
+ * or a usage error naming WHAT. */
+unsigned long long
+opt_size(const char *arg, const char *what)
+{
+	unsigned long long n = 0;
+	const char *p = arg, *units = "KMG", *u;
+	int shift = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ULL - (*p - '0')) / 10)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p && p[1] == '\0' && (u = strchr(units, *p)) && *u) {
+		shift = 10 * (u - units + 1);
+		p++;
+	}
+	if (p == arg || *p || (shift && p - 1 == arg) || n > ~0ULL >> shift)
+		msg_usage("invalid %s: %s", what, quote(arg));
+	return n << shift;
+}
