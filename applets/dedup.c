@@ -31,7 +31,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <time.h>
 
 const char dedup_usage[] =
 "Usage: dedup [OPTION]... PATH...\n"
@@ -123,8 +122,6 @@ static struct {
 
 static volatile sig_atomic_t stop_signal;
 static sigset_t stop_signals;
-static bool progress;
-static struct timespec last_progress;
 
 static const char *
 path_of(size_t name)
@@ -132,26 +129,12 @@ path_of(size_t name)
 	return arena + names[name].path;
 }
 
+/* The progress line: how far the run is. */
 static void
-show_progress(bool last)
+progress_text(char *buf, size_t cap)
 {
-	struct timespec now;
-	char buf[160];
-	size_t n;
-
-	if (!progress)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && (now.tv_sec - last_progress.tv_sec) * 1000 +
-	    (now.tv_nsec - last_progress.tv_nsec) / 1000000 < 500)
-		return;
-	last_progress = now;
-	n = fmt(buf, sizeof(buf), "\rdedup: %lu files scanned, %lu MiB "
-	    "compared%s", (unsigned long)sum.scanned,
-	    (unsigned long)(sum.compared >> 20), last ? "\r\033[K" : "");
-	if (write(STDERR_FILENO, buf, n < sizeof(buf) ? n : sizeof(buf) - 1)
-	    == -1)
-		progress = false;
+	fmt(buf, cap, "%lu files scanned, %lu MiB compared",
+	    (unsigned long)sum.scanned, (unsigned long)(sum.compared >> 20));
 }
 
 static void
@@ -190,7 +173,7 @@ visit(struct walk *e, void *arg)
 		return WALK_NEXT;
 	}
 	sum.scanned++;
-	show_progress(false);
+	progress_show(false);
 	if (!S_ISREG(st.st_mode) || (st.st_size == 0 && !opt.empty) ||
 	    (unsigned long long)st.st_size < opt.min_size ||
 	    (unsigned long long)st.st_size > opt.max_size)
@@ -421,7 +404,7 @@ read_heads_in(void *arg)
 		if (f->gone)
 			f->hash = errno;
 		if (r->compared == &sum.compared && (i & 255) == 0)
-			show_progress(false);
+			progress_show(false);
 	}
 	if (dfd != -1)
 		close(dfd);
@@ -896,7 +879,7 @@ settle_group(struct file **f, size_t n)
 		if (!f[i]->gone)
 			f[j++] = f[i];
 	runs(f, j, by_hash, settle_head);
-	show_progress(false);
+	progress_show(false);
 }
 
 static void
@@ -991,7 +974,7 @@ dedup_main(int argc, char **argv)
 	if (opt.min_size > opt.max_size)
 		msg_usage("--min-size is above --max-size");
 	opt_operands(argc, argv, 1, -1);
-	progress = !opt.quiet && isatty(STDERR_FILENO);
+	progress_start(!opt.quiet, progress_text);
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
@@ -1020,7 +1003,7 @@ dedup_main(int argc, char **argv)
 		if ((end = group_end(sorted, i)) - i >= 2)
 			settle_group(sorted + i, end - i);
 	free(sorted);
-	show_progress(true);
+	progress_show(true);
 	fail_status = 2;
 	print_summary();
 	if (stop_signal) {

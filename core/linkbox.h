@@ -144,4 +144,8 @@ bool glob_any(const char *const *pats, size_t n, const char *name);
  * gets two of the pointers, not their addresses as in qsort(3) */
 void sort_ptrs(void **v, size_t n, int (*cmp)(const void *, const void *));
 
+/* progress.c: "APPLET: TEXT" on a terminal's stderr, twice a second */
+void progress_start(bool wanted, void (*text)(char *buf, size_t cap));
+void progress_show(bool last);
+
 #endif
