@@ -40,7 +40,9 @@ SMALL_LD = -Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-SRCS = $(wildcard core/*.c) $(APPLETS:%=applets/%.c)
+# An applet is applets/NAME.c, or a folder applets/NAME/ of sources.
+SRCS = $(wildcard core/*.c) \
+	$(foreach a,$(APPLETS),$(wildcard applets/$(a).c applets/$(a)/*.c))
 OBJS = $(SRCS:%.c=$(B)/%.o)
 
 all: $(OUT)
@@ -51,6 +53,10 @@ $(OUT): $(OBJS)
 $(B)/%.o: %.c core/linkbox.h $(B)/applets-selected.h
 	@mkdir -p $(@D)
 	$(CC) $(WARNFLAGS) $(CPPFLAGS) $(LINKBOX_CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The objects of an applet in a folder depend on its headers too.
+$(foreach a,$(APPLETS),$(eval $(patsubst %.c,$(B)/%.o,$(wildcard \
+	applets/$(a)/*.c)): $(wildcard applets/$(a)/*.h)))
 
 # The applet list of this build: core/applets.h filtered by APPLETS,
 # rewritten only when it changes so that objects rebuild only then.
@@ -140,6 +146,6 @@ fuzz: FORCE
 	done; exit $$fail
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.[ch]) \
-		$(filter-out %/main.o,$(OBJS))
+		$(filter-out $(B)/core/main.o,$(OBJS))
 	$(CC) $(WARNFLAGS) $(LINKBOX_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer \
 		-o $@ $< $(filter %.o,$^)

@@ -38,9 +38,12 @@ missing_files() {
 	[ "$output" = "$(printf '%s\n' "$output" | LC_ALL=C sort -u)" ]
 }
 
-@test "invariants: every applet has applets/NAME.c" {
+@test "invariants: every applet has applets/NAME.c or applets/NAME/*.c" {
 	run -0 --separate-stderr missing_files applets/NAME.c
-	assert_output_is ""
+	for f in $output; do
+		compgen -G "$REPO/${f%.c}/*.c" >/dev/null ||
+			{ echo "neither $f nor ${f%.c}/*.c" >&2; false; }
+	done
 }
 
 @test "invariants: every applet has docs/NAME.1" {
@@ -57,13 +60,13 @@ missing_files() {
 	[ -f "$REPO/docs/linkbox.1" ]
 }
 
-@test "invariants: every applets/*.c is listed in core/applets.h" {
+@test "invariants: every applets/*.c and applets/*/ is listed in core/applets.h" {
 	list=$(listed_applets)
-	for f in "$REPO"/applets/*.c; do
+	for f in "$REPO"/applets/*.c "$REPO"/applets/*/; do
 		[ -e "$f" ] || continue
 		a=$(basename "$f" .c)
 		printf '%s\n' "$list" | grep -qFx "$a" ||
-			{ echo "applets/$a.c is not in core/applets.h" >&2; false; }
+			{ echo "${f#"$REPO"/} is not in core/applets.h" >&2; false; }
 	done
 }
 
