@@ -6,21 +6,27 @@
  */
 #include "linkbox.h"
 
-/* The bracket expression at P ("[...]") matches C?  *END is set past it;
- * NULL when it is not closed, and '[' is then literal. */
-static bool
-bracket(const char *p, unsigned char c, const char **end)
+/* The length of the element that starts PAT (a byte, \x, ?, [...]) if
+ * it matches the byte C, else 0.  An unclosed '[' is a literal. */
+static size_t
+element(const char *pat, unsigned char c)
 {
-	bool neg = *++p == '!' || *p == '^', hit = false;
+	const char *p = pat;
+	bool neg, hit = false;
 	unsigned char lo, hi;
 
+	if (*p == '?')
+		return 1;
+	if (*p == '\\' && p[1])
+		return (unsigned char)p[1] == c ? 2 : 0;
+	if (*p != '[')
+		return (unsigned char)*p == c;
+	neg = *++p == '!' || *p == '^';
 	p += neg;
 	do {
 		lo = *p == '\\' && p[1] ? *++p : *p;
-		if (!lo) {
-			*end = NULL;
-			return false;
-		}
+		if (!lo)
+			return c == '[';
 		hi = lo;
 		if (p[1] == '-' && p[2] && p[2] != ']') {
 			hi = p[2] == '\\' && p[3] ? p[3] : p[2];
@@ -28,42 +34,29 @@ bracket(const char *p, unsigned char c, const char **end)
 		}
 		hit |= lo <= c && c <= hi;
 	} while (*++p != ']');
-	*end = p + 1;
-	return hit != neg;
+	return hit != neg ? (size_t)(p + 1 - pat) : 0;
 }
 
-/* NAME matches the pattern PAT? */
+/* NAME matches the pattern PAT?  A '*' is retried one byte further on
+ * each mismatch after it: no recursion, no backtracking blow-up. */
 bool
 glob_match(const char *pat, const char *name)
 {
-	const char *star = NULL, *resume = NULL, *end;
-	bool hit;
+	const char *star = NULL, *resume = NULL;
+	size_t n;
 
 	while (*name) {
 		if (*pat == '*') {
 			star = ++pat;
 			resume = name;
-			continue;
-		}
-		if (*pat == '[') {
-			hit = bracket(pat, *name, &end);
-			if (!end)
-				hit = *name == '[';	/* unclosed: literal */
-			if (hit) {
-				pat = end ? end : pat + 1;
-				name++;
-				continue;
-			}
-		} else if (*pat == '?' || (*pat == '\\' && pat[1] ?
-		    pat[1] == *name : *pat == *name)) {
-			pat += *pat == '\\' && pat[1] ? 2 : 1;
+		} else if ((n = element(pat, *name))) {
+			pat += n;
 			name++;
-			continue;
-		}
-		if (!star)
+		} else if (star) {
+			pat = star;
+			name = ++resume;
+		} else
 			return false;
-		pat = star;
-		name = ++resume;
 	}
 	while (*pat == '*')
 		pat++;
