@@ -72,7 +72,7 @@ extern sigset_t dedup_stop_signals;
 extern struct file *dedup_files;
 extern size_t dedup_nfiles;
 extern struct name *dedup_names;
-void dedup_scan(char **paths, size_t n);
+void dedup_scan(const char *path);
 const char *dedup_path(size_t name);
 
 /* match.c */

@@ -202,7 +202,10 @@ dedup_main(int argc, char **argv)
 	parse_options(argc, argv);
 	progress_start(!dedup_opt.quiet, progress_text);
 	catch_signals();
-	dedup_scan(argv + optind, argc - optind);
+	/* Paths inside another are dropped: no name is met twice. */
+	argc = optind + path_outermost(argv + optind, argc - optind, false);
+	for (; optind < argc && !dedup_stop; optind++)
+		dedup_scan(argv[optind]);
 	/* From here on a failure is a file left as it was: 1.  Trouble in
 	 * the walk above, and a write error after, are 2. */
 	fail_status = 1;

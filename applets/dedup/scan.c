@@ -90,14 +90,9 @@ visit(struct walk *e, void *arg)
 	return WALK_NEXT;
 }
 
-/* Walk the N PATHs (those inside another dropped: no name is met twice)
- * until a signal comes. */
+/* Walk PATH: a struct file for each file of it. */
 void
-dedup_scan(char **paths, size_t n)
+dedup_scan(const char *path)
 {
-	size_t i;
-
-	n = path_outermost(paths, n, false);
-	for (i = 0; i < n && !dedup_stop; i++)
-		walk_tree(paths[i], 0, visit, NULL);
+	walk_tree(path, 0, visit, NULL);
 }
