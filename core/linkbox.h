@@ -138,7 +138,6 @@ size_t path_outermost(char **paths, size_t n, bool xdev);
 
 /* glob.c: shell patterns (*, ?, [...], \) as fnmatch(3) in the C locale */
 bool glob_match(const char *pat, const char *name);
-bool glob_any(const char *const *pats, size_t n, const char *name);
 
 /* sort.c: a stable sort of an array of pointers (cast to void **); CMP
  * gets two of the pointers, not their addresses as in qsort(3) */

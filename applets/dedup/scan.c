@@ -38,6 +38,18 @@ add_name(struct file *f, const char *path)
 	arena_len += len;
 }
 
+/* NAME matches an --exclude pattern?  (Its directory is then pruned.) */
+static bool
+excluded(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dedup_opt.nexclude; i++)
+		if (glob_match(dedup_opt.exclude[i], name))
+			return true;
+	return false;
+}
+
 static int
 visit(struct walk *e, void *arg)
 {
@@ -49,8 +61,7 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->post)
 		return WALK_NEXT;
-	if (e->depth && dedup_opt.nexclude &&
-	    glob_any(dedup_opt.exclude, dedup_opt.nexclude, e->name))
+	if (e->depth && excluded(e->name))
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;
