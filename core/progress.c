@@ -13,8 +13,9 @@
 static void (*text_of)(char *buf, size_t cap);
 static struct timespec last_shown;
 
-/* Show progress from now on, written by TEXT, if WANTED (no --quiet) and
- * standard error is a terminal. */
+/* Show progress from now on if WANTED (no --quiet) and standard error is
+ * a terminal.  TEXT writes the line's text in BUF, NUL-terminated, at
+ * most CAP - 1 bytes (as fmt() does). */
 void
 progress_start(bool wanted, void (*text)(char *buf, size_t cap))
 {
@@ -26,8 +27,9 @@ progress_start(bool wanted, void (*text)(char *buf, size_t cap))
 void
 progress_show(bool last)
 {
+	static const char erase[] = "\r\033[K";
 	struct timespec now;
-	char text[128], buf[160];
+	char buf[160];
 	size_t n;
 
 	if (!text_of)
@@ -37,11 +39,17 @@ progress_show(bool last)
 	    (now.tv_nsec - last_shown.tv_nsec) / 1000000 < 500)
 		return;
 	last_shown = now;
-	text_of(text, sizeof(text));
-	n = fmt(buf, sizeof(buf), "\r%s: %s%s", applet_name, text,
-	    last ? "\r\033[K" : "");
+	/* "\rAPPLET: TEXT", then the sequence that erases the line after the
+	 * last: a text too long is cut, never the sequence. */
+	fmt(buf, 32, "\r%s: ", applet_name);
+	n = strlen(buf);
+	text_of(buf + n, sizeof(buf) - (sizeof(erase) - 1) - n);
+	n += strlen(buf + n);
+	if (last) {
+		memcpy(buf + n, erase, sizeof(erase) - 1);
+		n += sizeof(erase) - 1;
+	}
 	/* Once a write fails (the terminal hung up), stop trying. */
-	if (write(STDERR_FILENO, buf, n < sizeof(buf) ? n : sizeof(buf) - 1)
-	    == -1)
+	if (write(STDERR_FILENO, buf, n) == -1)
 		text_of = NULL;
 }
