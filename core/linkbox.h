@@ -101,6 +101,7 @@ int opt_next(int argc, char **argv, const char *shorts,
     const struct option *longs);
 void opt_operands(int argc, char **argv, int min, int max);
 unsigned long opt_number(const char *arg, const char *what);
+unsigned long long opt_size(const char *arg, const char *what);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);
@@ -180,5 +181,16 @@ bool path_reads(int dfd, const char *name, const struct stat *st,
     const char *text);
 size_t path_outermost(char **paths, size_t n, bool xdev);
 char **path_operands(int argc, char **argv, const char *dflt, bool xdev);
+
+/* glob.c: shell patterns (*, ?, [...], \) as fnmatch(3) in the C locale */
+bool glob_match(const char *pat, const char *name);
+
+/* sort.c: a stable sort of an array of pointers (cast to void **); CMP
+ * gets two of the pointers, not their addresses as in qsort(3) */
+void sort_ptrs(void **v, size_t n, int (*cmp)(const void *, const void *));
+
+/* progress.c: "APPLET: TEXT" on a terminal's stderr, twice a second */
+void progress_start(bool wanted, void (*text)(char *buf, size_t cap));
+void progress_show(bool last);
 
 #endif

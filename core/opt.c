@@ -101,19 +101,42 @@ opt_operands(int argc, char **argv, int min, int max)
 		msg_usage("extra operand %s", quote(argv[optind + max]));
 }
 
+/* The decimal number ARG, followed by one of the letters UNITS (K, M, G:
+ * times 1024, 1024^2, 1024^3) if they are given, and not above MAX; or a
+ * usage error naming WHAT. */
+static unsigned long long
+number(const char *arg, const char *what, const char *units,
+    unsigned long long max)
+{
+	unsigned long long n = 0;
+	const char *p = arg, *u;
+	int shift = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ULL - (*p - '0')) / 10)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p && p[1] == '\0' && (u = strchr(units, *p))) {
+		shift = 10 * (u - units + 1);
+		p++;
+	}
+	if (p == arg || *p || (shift && p - 1 == arg) || n > max >> shift)
+		msg_usage("invalid %s: %s", what, quote(arg));
+	return n << shift;
+}
+
 /* A non-negative decimal number, or a usage error naming WHAT. */
 unsigned long
 opt_number(const char *arg, const char *what)
 {
-	unsigned long n = 0;
-	const char *p = arg;
+	return number(arg, what, "", ULONG_MAX);
+}
 
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (ULONG_MAX - (*p - '0')) / 10)
-			break;
-		n = n * 10 + (*p - '0');
-	}
-	if (!*arg || *p)
-		msg_usage("invalid %s: %s", what, quote(arg));
-	return n;
+/* A size in bytes: digits and an optional K, M or G (powers of 1024),
+ * or a usage error naming WHAT. */
+unsigned long long
+opt_size(const char *arg, const char *what)
+{
+	return number(arg, what, "KMG", ~0ULL);
 }

@@ -3,7 +3,7 @@ load helpers
 USAGE_APPLET=dedup # for usage_error
 
 # dedup: replace identical files with hard links, verified byte for byte
-# (applets/dedup.c).  Fixtures are made and results checked with the
+# (applets/dedup/).  Fixtures are made and results checked with the
 # host's tools (stat, cmp, find, [ -ef ]); dedup only runs as lb dedup.
 # Where the output follows the walk or the sort inside dedup, it is
 # compared sorted.  Fault injection, races and signals are in
@@ -142,6 +142,13 @@ flip() {
 }
 
 # --- what is linked ----------------------------------------------------------
+
+@test "dedup: a run whose operands all failed prints no summary" {
+	run -2 --separate-stderr lb dedup nope
+	assert_output_is ""
+	assert_stderr_starts "dedup: 'nope': "
+	one_line
+}
 
 @test "dedup: links identical files and prints the summary" {
 	put 'same data
@@ -1100,7 +1107,7 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 }
 
 # Two threads read the first bytes of the files when there are enough of
-# them (THREAD_MIN in applets/dedup.c, 256) and two processors: 300 pairs
+# them (THREAD_MIN in applets/dedup/match.c, 256) and two processors: 300 pairs
 # and their decoys, three files unreadable in different parts of the walk.
 # Read in batches of 64 against one file, a run of same-size files that
 # share their head and last block but are all different would be read

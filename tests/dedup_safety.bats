@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 load helpers
 
-# dedup's safety claims (applets/dedup.c, docs/dedup.1 "THE SAFETY
+# dedup's safety claims (applets/dedup/, docs/dedup.1 "THE SAFETY
 # MODEL"), checked against a concurrent reader, SIGKILL at every mutating
 # system call, injected errors, a writer racing the replacement, and
 # SIGINT/SIGTERM.  Faults and delays come from strace -e inject.  Every
