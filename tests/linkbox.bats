@@ -266,6 +266,28 @@ Try 'linkcount --help' for more information."
 
 # --- write errors -------------------------------------------------------------
 
+@test "linkbox: --list with an operand is a usage error" {
+	run -2 --separate-stderr lb linkbox --list extra
+	assert_output_is ""
+	assert_stderr_is "linkbox: extra operand 'extra'
+Try 'linkbox --help' for more information."
+}
+
+@test "linkbox: --version with an operand is a usage error" {
+	run -2 --separate-stderr lb linkbox --version extra
+	assert_output_is ""
+	assert_stderr_is "linkbox: extra operand 'extra'
+Try 'linkbox --help' for more information."
+}
+
+@test "linkbox: --help with two applet names is a usage error" {
+	a=$(lb linkbox --list | head -n 1)
+	run -2 --separate-stderr lb linkbox --help "$a" extra
+	assert_output_is ""
+	assert_stderr_is "linkbox: extra operand 'extra'
+Try 'linkbox --help' for more information."
+}
+
 @test "linkbox: --list to a full device is a write error" {
 	[ -c /dev/full ] || skip "no /dev/full"
 	run -1 --separate-stderr to_full lb linkbox --list
