@@ -15,9 +15,10 @@ UNKNOWN := $(filter-out $(ALL_APPLETS),$(APPLETS))
 $(if $(UNKNOWN),$(error unknown applet(s): $(UNKNOWN)))
 $(if $(strip $(APPLETS)),,$(error APPLETS is empty))
 
+# Debian's cross compilers install only $(CROSS_COMPILE)gcc, not ...cc.
 CROSS_COMPILE =
 ifeq ($(origin CC),default)
-CC = $(CROSS_COMPILE)cc
+CC = $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,cc)
 endif
 STRIP = $(CROSS_COMPILE)strip
 CFLAGS = -O2 -g
@@ -127,7 +128,7 @@ uninstall:
 			rm -f $$p.1; fi; done
 
 clean:
-	rm -rf build linkbox linkbox-static linkbox-asan
+	rm -rf build linkbox linkbox-static linkbox-asan linkbox-aarch64 linkbox-arm
 
 FORCE:
 .PHONY: all static size asan check check-static valgrind bench install \

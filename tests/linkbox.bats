@@ -606,3 +606,29 @@ foreign_ln_page() {
 	[ "$(cat "root/usr/bin/$a")" = mine ]
 	[ -z "$(ls -A root/usr/share/man/man1)" ]
 }
+
+# --- make CROSS_COMPILE=... ---------------------------------------------------
+
+# make_cc ARGS...: the compiler make would use with these arguments
+# (and no CC in the environment).
+make_cc() {
+	env -u CC make -s -C "$REPO" --eval 'lb-print-cc: ; @echo $(CC)' lb-print-cc "$@"
+}
+
+@test "linkbox: make CROSS_COMPILE=PREFIX compiles with PREFIXgcc" {
+	command -v make >/dev/null || skip "no make"
+	run -0 --separate-stderr make_cc CROSS_COMPILE=aarch64-linux-gnu-
+	assert_output_is "aarch64-linux-gnu-gcc"
+}
+
+@test "linkbox: make without CROSS_COMPILE compiles with cc" {
+	command -v make >/dev/null || skip "no make"
+	run -0 --separate-stderr make_cc
+	assert_output_is "cc"
+}
+
+@test "linkbox: make CROSS_COMPILE=PREFIX CC=X compiles with X" {
+	command -v make >/dev/null || skip "no make"
+	run -0 --separate-stderr make_cc CROSS_COMPILE=aarch64-linux-gnu- CC=clang
+	assert_output_is "clang"
+}
