@@ -311,6 +311,22 @@ Try 'linkbox --help' for more information."
 	assert_stderr_starts "linkcount: write error: "
 }
 
+@test "linkbox: APPLET --help to a full device is a write error" {
+	[ -c /dev/full ] || skip "no /dev/full"
+	skip_unless_applet ln
+	run -1 --separate-stderr to_full lb ln --help
+	assert_output_is ""
+	assert_stderr_starts "ln: write error: "
+}
+
+@test "linkbox: APPLET --version to a full device is a write error" {
+	[ -c /dev/full ] || skip "no /dev/full"
+	skip_unless_applet linkcount
+	run -1 --separate-stderr to_full lb linkcount --version
+	assert_output_is ""
+	assert_stderr_starts "linkcount: write error: "
+}
+
 # --- --install ------------------------------------------------------------------
 
 @test "linkbox: --install DIR hard links each applet to the binary" {
