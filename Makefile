@@ -15,9 +15,10 @@ UNKNOWN := $(filter-out $(ALL_APPLETS),$(APPLETS))
 $(if $(UNKNOWN),$(error unknown applet(s): $(UNKNOWN)))
 $(if $(strip $(APPLETS)),,$(error APPLETS is empty))
 
+# Debian's cross compilers install only $(CROSS_COMPILE)gcc, not ...cc.
 CROSS_COMPILE =
 ifeq ($(origin CC),default)
-CC = $(CROSS_COMPILE)cc
+CC = $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,cc)
 endif
 STRIP = $(CROSS_COMPILE)strip
 CFLAGS = -O2 -g
@@ -97,7 +98,10 @@ bench: all static
 	tests/bench/run
 
 # Installs the binary once and one hard link per applet.  A name that
-# exists and is not linkbox (say /usr/bin/ln of coreutils) is left alone.
+# exists and is not linkbox (say /usr/bin/ln of coreutils) is left alone,
+# and so is a man page that is not ours (coreutils' ln.1): ours carry
+# MAN_MARK as a line of their own.
+MAN_MARK = '.\" linkbox'
 install: $(OUT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(OUT) $(DESTDIR)$(BINDIR)/.linkbox.new
@@ -107,18 +111,24 @@ install: $(OUT)
 				"it is not linkbox" >&2; \
 		else ln -f .linkbox.new $$a || exit 1; fi; done
 	mv -f $(DESTDIR)$(BINDIR)/.linkbox.new $(DESTDIR)$(BINDIR)/linkbox
-	install -m 644 docs/linkbox.1 $(APPLETS:%=docs/%.1) \
-		$(DESTDIR)$(MANDIR)/man1
+	@cd $(DESTDIR)$(MANDIR)/man1 && for p in linkbox $(APPLETS); do \
+		if [ -e $$p.1 ] && ! grep -qxF $(MAN_MARK) $$p.1; then \
+			echo "install: leaving $(DESTDIR)$(MANDIR)/man1/$$p.1" \
+				"alone: it is not linkbox's" >&2; \
+		else install -m 644 $(CURDIR)/docs/$$p.1 . || exit 1; fi; done
 
-# Removes only the names that are links to the installed linkbox.
+# Removes only the names that are links to the installed linkbox, and
+# only the man pages that are ours.
 uninstall:
 	@cd $(DESTDIR)$(BINDIR) && for a in $(ALL_APPLETS); do \
 		if [ $$a -ef linkbox ]; then rm -f $$a; fi; done
 	rm -f $(DESTDIR)$(BINDIR)/linkbox
-	cd $(DESTDIR)$(MANDIR)/man1 && rm -f linkbox.1 $(ALL_APPLETS:%=%.1)
+	@cd $(DESTDIR)$(MANDIR)/man1 && for p in linkbox $(ALL_APPLETS); do \
+		if grep -qxF $(MAN_MARK) $$p.1 2>/dev/null; then \
+			rm -f $$p.1; fi; done
 
 clean:
-	rm -rf build linkbox linkbox-static linkbox-asan
+	rm -rf build linkbox linkbox-static linkbox-asan linkbox-aarch64 linkbox-arm
 
 FORCE:
 .PHONY: all static size asan check check-static valgrind bench install \

@@ -122,6 +122,15 @@ install(int argc, char **argv)
 	return exit_status;
 }
 
+/* --list, --help [APPLET] and --version, like --install DIR, reject
+ * more than MAX operands after argv[1]. */
+static void
+no_extra(int argc, char **argv, int max)
+{
+	optind = 2;
+	opt_operands(argc, argv, 0, max);
+}
+
 static int
 multiplexer(int argc, char **argv)
 {
@@ -132,15 +141,18 @@ multiplexer(int argc, char **argv)
 	if (!arg)
 		msg_usage("missing applet name");
 	if (!strcmp(arg, "--list")) {
+		no_extra(argc, argv, 0);
 		for (i = 0; i < napplets; i++)
 			out("%s\n", applets[i].name);
 		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--help")) {
+		no_extra(argc, argv, 1);
 		out("%s", argc > 2 ? find(argv[2])->usage : linkbox_usage);
 		return msg_flush(0);
 	}
 	if (!strcmp(arg, "--version")) {
+		no_extra(argc, argv, 0);
 		out("linkbox %s\n", LINKBOX_VERSION);
 		return msg_flush(0);
 	}
