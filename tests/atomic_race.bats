@@ -34,13 +34,6 @@ need_reader() {
 		mv "$READER.$$" "$READER"
 }
 
-# need_strace: skip where strace is missing or ptrace is refused.
-need_strace() {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -o /dev/null true 2>/dev/null ||
-		skip "strace cannot trace here (ptrace refused)"
-}
-
 # need_fs TYPE: a fresh TYPE filesystem loop-mounted at $FS (once per
 # file; teardown_file unmounts it), and FS_DIR, an empty directory in it
 # for this test.  Skips with the reason where that cannot be done.

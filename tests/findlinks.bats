@@ -8,16 +8,6 @@ USAGE_APPLET=findlinks # for usage_error
 # lb findlinks.  Where the output follows the walk, whose order is the
 # filesystem's readdir order, it is compared sorted.
 
-MOUNTS=()
-
-# Unmount what the test mounted, innermost first.
-teardown() {
-	local i
-	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
-	done
-}
-
 # assert_records_are FILE RECORD...: FILE holds exactly these NUL-ended
 # records, in any order.
 assert_records_are() {
@@ -38,18 +28,6 @@ outside() {
 		"$1" "$2" "$3" $(($3 - $2)) "searched paths"
 }
 
-need_root() {
-	[ "$(id -u)" = 0 ] || skip "mounting needs root"
-}
-
-# mount_tmpfs DIR: a fresh tmpfs on DIR (made), unmounted by teardown.
-mount_tmpfs() {
-	need_root
-	mkdir -p "$1"
-	mount -t tmpfs none "$1" 2>/dev/null || skip "cannot mount a tmpfs"
-	MOUNTS+=("$(realpath "$1")")
-}
-
 # opened_dirs LOG: how many directories an strace log shows opened.
 opened_dirs() {
 	grep -c 'O_DIRECTORY' "$1"
@@ -67,46 +45,6 @@ make_names() {
 	touch d/one
 	touch d/b/pair
 	command ln d/b/pair d/c/pair2
-}
-
-# gen_tree SEED DIR: a random tree of about 2000 entries in DIR, with
-# hard links across directories and symlinks: tests/bench/mktree when it
-# and a compiler are there, else a seeded bash loop.
-gen_tree() {
-	local mktree=$BATS_TEST_DIRNAME/bench/mktree
-	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
-		"$mktree" -q "$1" 2000 "$2"
-		return
-	fi
-	local i d f
-	local -a dirs files
-	RANDOM=$1
-	mkdir "$2"
-	dirs=("$2")
-	files=()
-	for ((i = 0; i < 2000; i++)); do
-		d=${dirs[RANDOM % ${#dirs[@]}]}
-		case $((RANDOM % 12)) in
-		0 | 1)
-			mkdir "$d/d$i"
-			dirs+=("$d/d$i")
-			;;
-		2 | 3)
-			if [ "${#files[@]}" -gt 0 ]; then
-				f=${files[RANDOM % ${#files[@]}]}
-				command ln "$f" "$d/h$i"
-			fi
-			;;
-		4)
-			command ln -s "x$i" "$d/l$i"
-			files+=("$d/l$i")
-			;;
-		*)
-			echo "$i" >"$d/f$i"
-			files+=("$d/f$i")
-			;;
-		esac
-	done
 }
 
 # --- FILE PATH... ----------------------------------------------------------
@@ -784,7 +722,7 @@ names outside the searched paths: 0"
 @test "findlinks: -a -1 lists what find lists on generated trees" {
 	skip_unless_applet findlinks
 	for seed in 1 7 42; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		find "T$seed" ! -type d -links +1 -printf '%D:%i\t%n\t%p\n' |
 			LC_ALL=C sort >want
 		[ -s want ]
@@ -796,7 +734,7 @@ names outside the searched paths: 0"
 @test "findlinks: -a -s counts what find counts on generated trees" {
 	skip_unless_applet findlinks
 	for seed in 3 11; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		# Give some files names outside the tree.
 		mkdir "out$seed"
 		find "T$seed" -type f | head -n 20 |
@@ -820,7 +758,7 @@ names outside the searched paths: 0"
 @test "findlinks: FILE PATH finds what find -samefile finds, generated trees" {
 	skip_unless_applet findlinks
 	for seed in 5 9; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		find "T$seed" ! -type d -links +1 -printf '%p\n' |
 			LC_ALL=C sort >multi
 		n=$(wc -l <multi)

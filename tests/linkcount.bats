@@ -914,47 +914,10 @@ summary() {
 
 # --- against find(1) on generated trees ------------------------------------
 
-# gen_tree SEED DIR: a random tree of about 2000 entries in DIR, with hard
-# links across directories: tests/bench/mktree when it and a compiler are
-# there, else a seeded bash loop.
-gen_tree() {
-	local mktree=$BATS_TEST_DIRNAME/bench/mktree
-	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
-		"$mktree" -q "$1" 2000 "$2"
-		return
-	fi
-	local i d
-	local -a dirs files
-	RANDOM=$1
-	mkdir "$2"
-	dirs=("$2")
-	files=()
-	for ((i = 0; i < 2000; i++)); do
-		d=${dirs[RANDOM % ${#dirs[@]}]}
-		case $((RANDOM % 12)) in
-		0 | 1)
-			mkdir "$d/d$i"
-			dirs+=("$d/d$i")
-			;;
-		2 | 3)
-			[ "${#files[@]}" -eq 0 ] ||
-				command ln "${files[RANDOM % ${#files[@]}]}" "$d/h$i"
-			;;
-		4)
-			command ln -s "x$i" "$d/l$i"
-			;;
-		*)
-			head -c $((RANDOM % 9000)) /dev/zero >"$d/f$i"
-			files+=("$d/f$i")
-			;;
-		esac
-	done
-}
-
 @test "linkcount: -r lists what find lists on generated trees" {
 	skip_unless_applet linkcount
 	for seed in 2 8; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -s "$seed" "T$seed"
 		find "T$seed" ! -type d -printf '%n\t%p\n' | LC_ALL=C sort >want
 		lb linkcount -r "T$seed" | LC_ALL=C sort >got
 		cmp got want
@@ -964,7 +927,7 @@ gen_tree() {
 @test "linkcount: --summary adds up what find sees on generated trees" {
 	skip_unless_applet linkcount
 	for seed in 4 13; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -s "$seed" "T$seed"
 		# Give some files names outside the tree.
 		mkdir "out$seed"
 		find "T$seed" -type f | head -n 30 | while IFS= read -r f; do

@@ -15,11 +15,17 @@ MAX_SECONDS=8
 CONTROL_ROUNDS=300
 RENAMES=rename,renameat,renameat2
 
+# Each test works in w/ of its scratch directory, away from the files of
+# bats' run --separate-stderr.
+setup() {
+	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
+	skip_unless_applet ln
+}
+
 # --- races ----------------------------------------------------------------
 
 # Build the reader once per file; skip without a C compiler.
 need_reader() {
-	skip_unless_applet ln
 	READER=$BATS_FILE_TMPDIR/reader
 	[ -x "$READER" ] && return
 	command -v cc >/dev/null || skip "no cc to build the reader"
@@ -118,16 +124,6 @@ unlink_hard_link() {
 
 # --- fault injection --------------------------------------------------------
 
-# Skip unless strace can trace and inject here (ptrace may be forbidden).
-# Then work in ./w, away from the files of bats' run --separate-stderr.
-need_strace() {
-	skip_unless_applet ln
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e inject=renameat:error=EIO true \
-		2>/dev/null || skip "strace cannot trace or inject here"
-	mkdir w && cd w
-}
-
 # faulty STRACE-ARGS... -- LN-ARGS...: run ln under strace with faults.
 faulty() {
 	strace_applet ln -o /dev/null "$@"
@@ -161,7 +157,7 @@ only_names() {
 
 # rename_fault ERRNO: ln -sf over link -> old with every rename failing.
 rename_fault() {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=$1" -- \
 		-sf new link
@@ -172,7 +168,7 @@ rename_fault() {
 }
 
 @test "ln: the fault tests cover every call ln makes that changes a directory" {
-	need_strace
+	need_inject
 	local calls mutating c
 	old_symlink
 	echo A >fileA
@@ -226,7 +222,7 @@ rename_fault() {
 }
 
 @test "ln: -sf failing to make the temporary symlink keeps the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	# The first symlinkat is the plain attempt (EEXIST); the rest make
 	# temporaries.
@@ -239,7 +235,7 @@ rename_fault() {
 }
 
 @test "ln: -f failing to make the temporary hard link keeps the old link" {
-	need_strace
+	need_inject
 	echo A >fileA
 	echo B >fileB
 	command ln fileA link
@@ -253,7 +249,7 @@ rename_fault() {
 }
 
 @test "ln: -f whose rename fails (EIO) keeps the old hard link, no temporary" {
-	need_strace
+	need_inject
 	echo A >fileA
 	echo B >fileB
 	command ln fileA link
@@ -267,7 +263,7 @@ rename_fault() {
 }
 
 @test "ln: -sf whose rename and cleanup unlink both fail keeps the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=EIO" \
 		-e inject=unlink,unlinkat:error=EIO -- -sf new link
@@ -279,7 +275,7 @@ rename_fault() {
 }
 
 @test "ln: -f over another name of the same file removes the temporary" {
-	need_strace
+	need_inject
 	echo A >fileA
 	command ln fileA link
 	# rename() of two names of one inode does nothing: the temporary is
@@ -296,7 +292,7 @@ rename_fault() {
 }
 
 @test "ln: -sf killed at its rename leaves the old or new link, only our temporary" {
-	need_strace
+	need_inject
 	old_symlink
 	run --separate-stderr faulty -e "inject=$RENAMES:signal=SIGKILL" -- \
 		-sf new link
@@ -306,7 +302,7 @@ rename_fault() {
 }
 
 @test "ln: -sf killed making its temporary symlink leaves the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	run --separate-stderr faulty \
 		-e inject=symlinkat:signal=SIGKILL:when=2 -- -sf new link
@@ -316,7 +312,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb whose renames all fail keeps the link and makes no backup" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=EIO" -- \
 		-sfb new link
@@ -328,7 +324,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb whose second rename fails keeps the link, and no backup" {
-	need_strace
+	need_inject
 	old_symlink
 	# The first rename puts the backup in place, the second would have
 	# replaced the link; the backup then goes, as GNU's un-backup does.
@@ -342,7 +338,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb where hard links are refused backs up by renaming" {
-	need_strace
+	need_inject
 	old_symlink
 	run -0 --separate-stderr faulty -e inject=linkat:error=EPERM -- \
 		-sfb new link
@@ -353,7 +349,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb where hard links are refused puts the backup back on failure" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e inject=linkat:error=EPERM \
 		-e inject=symlinkat:error=ENOSPC:when=2+ -- -sfb new link

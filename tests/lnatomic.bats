@@ -5,24 +5,10 @@ USAGE_APPLET=lnatomic # for usage_error
 # lnatomic: make or replace a link so that its name never disappears
 # (applets/lnatomic.c).  Fixtures and checks use the host's tools only.
 
-teardown() {
-	if [ -n "${MNT:-}" ]; then
-		umount "$MNT" || umount -l "$MNT"
-	fi
-}
-
 # The deploy layout: releases/41, releases/42, current -> releases/41.
 make_releases() {
 	mkdir -p releases/41 releases/42
 	command ln -s releases/41 current
-}
-
-# A tmpfs in the scratch directory, unmounted by teardown.
-mount_tmpfs() {
-	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-	mkdir mnt
-	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
-	MNT=$PWD/mnt
 }
 
 # --- kinds of link -----------------------------------------------------------

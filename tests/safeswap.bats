@@ -5,12 +5,6 @@ USAGE_APPLET=safeswap # for usage_error
 # safeswap: exchange two paths atomically (applets/safeswap.c).  Fixtures
 # and checks use the host's tools only.
 
-teardown() {
-	if [ -n "${MNT:-}" ]; then
-		umount "$MNT" || umount -l "$MNT"
-	fi
-}
-
 # Two files a and b holding "A" and "B".
 make_pair() {
 	echo A >a
@@ -22,14 +16,6 @@ make_dirs() {
 	mkdir d1 d2
 	echo x >d1/x
 	echo y >d2/y
-}
-
-# A tmpfs in the scratch directory, unmounted by teardown.
-mount_tmpfs() {
-	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-	mkdir mnt
-	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
-	MNT=$PWD/mnt
 }
 
 # The fallbacks are reached by making renameat2 fail with EINVAL, as it
