@@ -25,15 +25,6 @@ teardown_file() {
 	done
 }
 
-# need_reader: build the reader once per file; skip without a compiler.
-need_reader() {
-	READER=$BATS_FILE_TMPDIR/reader
-	[ -x "$READER" ] && return 0
-	command -v cc >/dev/null || skip "no C compiler (cc) for the reader"
-	cc -O2 -Wall -Wextra -o "$READER.$$" "$RACE/reader.c" &&
-		mv "$READER.$$" "$READER"
-}
-
 # need_fs TYPE: a fresh TYPE filesystem loop-mounted at $FS (once per
 # file; teardown_file unmounts it), and FS_DIR, an empty directory in it
 # for this test.  Skips with the reason where that cannot be done.

@@ -139,6 +139,18 @@ need_inject() {
 	need_strace -e "inject=${1:-renameat}:error=EIO"
 }
 
+# need_reader: READER, the race reader tests/race/reader (see its
+# header), built by make when missing or older than its source; skips
+# without make or a C compiler.
+need_reader() {
+	command -v make >/dev/null || skip "no make to build the reader"
+	command -v "${CC:-cc}" >/dev/null ||
+		skip "no C compiler (${CC:-cc}) for the reader"
+	# Not a sub-make of make check: no jobserver, no overrides.
+	MAKEFLAGS= MFLAGS= make -s -C "$REPO" tests/race/reader >&2
+	READER=$REPO/tests/race/reader
+}
+
 # need_root [WHY]: skip unless running as root.
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "${1:-needs root}"

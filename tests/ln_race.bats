@@ -3,7 +3,7 @@ load helpers
 
 # ln replaces LINK_NAME atomically: the new link is made as .NAME.ln.XXXXXX
 # beside it and rename(2)d over it.  Here (a) a reader lstat()ing the name
-# in a tight loop (tests/ln/reader.c) must never miss it while ln replaces
+# in a tight loop (tests/race/reader.c) must never miss it while ln replaces
 # it over and over, where rm + ln (the positive control) must; and (b) with
 # faults injected by strace into the calls that change the directory, the
 # name must never go missing and no temporary may be left (except after
@@ -24,15 +24,6 @@ setup() {
 
 # --- races ----------------------------------------------------------------
 
-# Build the reader once per file; skip without a C compiler.
-need_reader() {
-	READER=$BATS_FILE_TMPDIR/reader
-	[ -x "$READER" ] && return
-	command -v cc >/dev/null || skip "no cc to build the reader"
-	cc -O2 -o "$READER.$$" "$BATS_TEST_DIRNAME/ln/reader.c"
-	mv "$READER.$$" "$READER"
-}
-
 # race ROUNDS BODY: run BODY up to ROUNDS times (or MAX_SECONDS) while the
 # reader watches "link"; BODY adds what it replaced to $replaced.  Sets
 # lookups, misses, other, replaced.
@@ -40,10 +31,10 @@ race() {
 	local rounds=$1 body=$2 i pid end=$((SECONDS + MAX_SECONDS))
 
 	replaced=0
-	rm -f stop ready
-	"$READER" link $((MAX_SECONDS + 20)) stop ready >counts &
+	rm -f stop stop.ready
+	"$READER" -t $((MAX_SECONDS + 20)) lstat link stop >counts &
 	pid=$!
-	for ((i = 0; i < 1000 && ! -e ready; i++)); do
+	for ((i = 0; i < 1000 && ! -e stop.ready; i++)); do
 		sleep 0.01
 	done
 	for ((i = 0; i < rounds && SECONDS < end; i++)); do
@@ -51,7 +42,7 @@ race() {
 	done
 	touch stop
 	wait "$pid"
-	read -r lookups misses other <counts
+	read -r _ lookups _ misses _ _ _ other _ <counts
 	echo "# $body: $misses misses ($other other errors) in $lookups" \
 		"lookups, $replaced replacements" >&3
 }
