@@ -5,6 +5,12 @@ USAGE_APPLET=lnatomic # for usage_error
 # lnatomic: make or replace a link so that its name never disappears
 # (applets/lnatomic.c).  Fixtures and checks use the host's tools only.
 
+# Each test runs in its own scratch directory, on builds carrying lnatomic.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet lnatomic
+}
+
 # The deploy layout: releases/41, releases/42, current -> releases/41.
 make_releases() {
 	mkdir -p releases/41 releases/42
@@ -14,7 +20,6 @@ make_releases() {
 # --- kinds of link -----------------------------------------------------------
 
 @test "lnatomic: makes a hard link by default" {
-	skip_unless_applet lnatomic
 	echo data >t
 	run -0 --separate-stderr lb lnatomic t l
 	assert_output_is ""
@@ -25,7 +30,6 @@ make_releases() {
 }
 
 @test "lnatomic: -s makes a symbolic link holding TARGET as written" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic -s no/such/target l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -35,7 +39,6 @@ make_releases() {
 }
 
 @test "lnatomic: --symbolic is -s" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic --symbolic t l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -43,7 +46,6 @@ make_releases() {
 }
 
 @test "lnatomic: -r makes the link text relative, across directories" {
-	skip_unless_applet lnatomic
 	mkdir -p a/b c/d
 	touch a/b/t
 	run -0 --separate-stderr lb lnatomic -s -r a/b/t c/d/l
@@ -55,7 +57,6 @@ make_releases() {
 }
 
 @test "lnatomic: --relative is -r" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch t
 	run -0 --separate-stderr lb lnatomic --symbolic --relative t d/l
@@ -65,7 +66,6 @@ make_releases() {
 }
 
 @test "lnatomic: -r without -s is a usage error" {
-	skip_unless_applet lnatomic
 	touch t
 	run -2 --separate-stderr lb lnatomic -r t l
 	assert_output_is ""
@@ -77,7 +77,6 @@ make_releases() {
 # --- -v ------------------------------------------------------------------------
 
 @test "lnatomic: -v on a new name says it was nothing" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s -v releases/42 next
 	assert_output_is "'next' -> 'releases/42' (was nothing)"
@@ -85,7 +84,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on a symlink says what it pointed to" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s -v releases/42 current
 	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
@@ -93,7 +91,6 @@ make_releases() {
 }
 
 @test "lnatomic: --verbose is -v" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --verbose releases/42 current
 	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
@@ -101,7 +98,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on a file says it was a file" {
-	skip_unless_applet lnatomic
 	make_releases
 	touch f
 	run -0 --separate-stderr lb lnatomic -sv releases/42 f
@@ -110,7 +106,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on a directory says it was a directory" {
-	skip_unless_applet lnatomic
 	make_releases
 	mkdir d
 	run -0 --separate-stderr lb lnatomic -sv --replace-dir releases/42 d
@@ -119,7 +114,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on a fifo says it was a special file" {
-	skip_unless_applet lnatomic
 	mkfifo p
 	run -0 --separate-stderr lb lnatomic -sv t p
 	assert_output_is "'p' -> 't' (was a special file)"
@@ -128,7 +122,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v shows a hard link with =>" {
-	skip_unless_applet lnatomic
 	touch t f
 	run -0 --separate-stderr lb lnatomic -v t f
 	assert_output_is "'f' => 't' (was a file)"
@@ -137,7 +130,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on the requested symlink says unchanged" {
-	skip_unless_applet lnatomic
 	mkdir -p releases/42
 	command ln -s releases/42 current
 	run -0 --separate-stderr lb lnatomic -sv releases/42 current
@@ -146,7 +138,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v on the requested hard link says unchanged" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln t l
 	run -0 --separate-stderr lb lnatomic -v t l
@@ -155,7 +146,6 @@ make_releases() {
 }
 
 @test "lnatomic: -v with -r shows the relative text" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch t
 	run -0 --separate-stderr lb lnatomic -svr t d/l
@@ -166,7 +156,6 @@ make_releases() {
 # --- what gets replaced ----------------------------------------------------------
 
 @test "lnatomic: replaces a file" {
-	skip_unless_applet lnatomic
 	echo new >t
 	echo old >l
 	run -0 --separate-stderr lb lnatomic t l
@@ -178,7 +167,6 @@ make_releases() {
 }
 
 @test "lnatomic: replaces a symlink with a symlink" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
 	assert_output_is ""
@@ -188,7 +176,6 @@ make_releases() {
 }
 
 @test "lnatomic: replaces a symlink with a hard link" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln -s elsewhere l
 	run -0 --separate-stderr lb lnatomic t l
@@ -200,7 +187,6 @@ make_releases() {
 }
 
 @test "lnatomic: replaces a symlink to a directory, never descending into it" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
 	assert_output_is ""
@@ -213,7 +199,6 @@ make_releases() {
 }
 
 @test "lnatomic: a hard link replaces a symlink to a directory itself" {
-	skip_unless_applet lnatomic
 	make_releases
 	touch t
 	run -0 --separate-stderr lb lnatomic t current
@@ -226,7 +211,6 @@ make_releases() {
 }
 
 @test "lnatomic: a trailing slash on LINK_NAME still names the symlink" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current/
 	assert_output_is ""
@@ -237,7 +221,6 @@ make_releases() {
 }
 
 @test "lnatomic: replaces a 255-byte name through a shortened temporary" {
-	skip_unless_applet lnatomic
 	name=$(printf 'n%.0s' {1..255})
 	command ln -s old "$name"
 	run -0 --separate-stderr lb lnatomic -s new "$name"
@@ -250,7 +233,6 @@ make_releases() {
 # --- already the requested link -----------------------------------------------------
 
 @test "lnatomic: leaves the requested symlink alone" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	before=$(inode current)
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
@@ -261,7 +243,6 @@ make_releases() {
 }
 
 @test "lnatomic: leaves the requested hard link alone" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln t l
 	run -0 --separate-stderr lb lnatomic t l
@@ -273,7 +254,6 @@ make_releases() {
 }
 
 @test "lnatomic: --unchanged-status=N exits N when nothing changed" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	before=$(inode current)
 	run -7 --separate-stderr lb lnatomic -s --unchanged-status=7 \
@@ -284,7 +264,6 @@ make_releases() {
 }
 
 @test "lnatomic: --unchanged-status=125 is the largest accepted" {
-	skip_unless_applet lnatomic
 	command ln -s t l
 	run -125 --separate-stderr lb lnatomic -s --unchanged-status=125 t l
 	assert_output_is ""
@@ -292,7 +271,6 @@ make_releases() {
 }
 
 @test "lnatomic: --unchanged-status does not apply to a change" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --unchanged-status=7 \
 		releases/42 current
@@ -302,7 +280,6 @@ make_releases() {
 }
 
 @test "lnatomic: --unchanged-status above 125 is a usage error" {
-	skip_unless_applet lnatomic
 	command ln -s t l
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status=126 t l
 	assert_output_is ""
@@ -310,7 +287,6 @@ make_releases() {
 }
 
 @test "lnatomic: --unchanged-status that is not a number is a usage error" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status=7x \
 		releases/42 current
@@ -320,7 +296,6 @@ make_releases() {
 }
 
 @test "lnatomic: an empty --unchanged-status is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status= t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "invalid status: ''")"
@@ -330,7 +305,6 @@ make_releases() {
 # --- --expect and --no-replace ----------------------------------------------------
 
 @test "lnatomic: --expect=OLD replaces a symlink that reads OLD" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --expect=releases/41 \
 		releases/42 current
@@ -341,7 +315,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect=OLD leaves another symlink alone and exits 3" {
-	skip_unless_applet lnatomic
 	make_releases
 	before=$(inode current)
 	run -3 --separate-stderr lb lnatomic -s --expect=releases/40 \
@@ -354,7 +327,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect compares the link text, not where it leads" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -3 --separate-stderr lb lnatomic -s --expect=./releases/41 \
 		releases/42 current
@@ -364,7 +336,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect on an absent LINK_NAME exits 3 and creates nothing" {
-	skip_unless_applet lnatomic
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
 	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old' (it does not exist); not replaced"
@@ -374,7 +345,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect on a file, with -s, exits 3" {
-	skip_unless_applet lnatomic
 	echo keep >l
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
@@ -383,7 +353,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link replaces the same file as OLD" {
-	skip_unless_applet lnatomic
 	echo old >old
 	echo new >new
 	command ln old l
@@ -396,7 +365,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link leaves another file alone" {
-	skip_unless_applet lnatomic
 	echo old >old
 	echo new >new
 	echo other >l
@@ -410,7 +378,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link, OLD missing, says so and exits 2" {
-	skip_unless_applet lnatomic
 	echo new >new
 	echo cur >l
 	run -2 --separate-stderr lb lnatomic --expect=nosuchfile new l
@@ -422,7 +389,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect after the switch was made exits 3: not idempotent" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -3 --separate-stderr lb lnatomic -s --expect=releases/41 \
 		releases/42 current
@@ -430,7 +396,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect-or-done=OLD replaces a symlink that reads OLD" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
 		releases/42 current
@@ -441,7 +406,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect-or-done=OLD rerun after the switch is done: 0" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -0 --separate-stderr lb lnatomic -s -v \
 		--expect-or-done=releases/41 releases/42 current
@@ -451,7 +415,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect-or-done with --unchanged-status tells a rerun apart" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -4 --separate-stderr lb lnatomic -s --unchanged-status=4 \
 		--expect-or-done=releases/41 releases/42 current
@@ -459,7 +422,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect-or-done=OLD leaves a third link alone and exits 3" {
-	skip_unless_applet lnatomic
 	command ln -s releases/40 current
 	run -3 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
 		releases/42 current
@@ -468,7 +430,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect with --expect-or-done is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --expect=a --expect-or-done=b t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "--expect and --expect-or-done exclude each other")"
@@ -476,7 +437,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace creates an absent LINK_NAME" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic -s --no-replace t l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -485,7 +445,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace leaves an existing LINK_NAME and exits 3" {
-	skip_unless_applet lnatomic
 	make_releases
 	before=$(inode current)
 	run -3 --separate-stderr lb lnatomic -s --no-replace releases/42 current
@@ -497,7 +456,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace for a hard link leaves an existing file" {
-	skip_unless_applet lnatomic
 	touch t
 	echo keep >l
 	run -3 --separate-stderr lb lnatomic --no-replace t l
@@ -508,7 +466,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace onto the very link asked for still exits 3" {
-	skip_unless_applet lnatomic
 	command ln -s holder lock
 	run -3 --separate-stderr lb lnatomic -s --no-replace holder lock
 	assert_output_is ""
@@ -517,7 +474,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace is a lock: of concurrent callers exactly one wins" {
-	skip_unless_applet lnatomic
 	for round in 1 2 3 4 5 6 7 8 9 10; do
 		rm -f lock status.*
 		for i in 1 2 3 4; do
@@ -531,7 +487,6 @@ make_releases() {
 }
 
 @test "lnatomic: --expect with --no-replace is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --expect=a --no-replace t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "--expect and --no-replace exclude each other")"
@@ -541,7 +496,6 @@ make_releases() {
 # --- real directories ------------------------------------------------------------
 
 @test "lnatomic: a real directory is not replaced without --replace-dir" {
-	skip_unless_applet lnatomic
 	mkdir -p conf/sub
 	echo x >conf/sub/f
 	run -1 --separate-stderr lb lnatomic -s new conf
@@ -555,7 +509,6 @@ make_releases() {
 }
 
 @test "lnatomic: --replace-dir replaces a directory and removes its tree" {
-	skip_unless_applet lnatomic
 	mkdir -p w/new w/conf/a/b/c
 	echo x >w/conf/a/b/c/deep
 	echo y >w/conf/top
@@ -571,7 +524,6 @@ make_releases() {
 }
 
 @test "lnatomic: --replace-dir does not follow symlinks in the old tree" {
-	skip_unless_applet lnatomic
 	mkdir -p outside conf/sub
 	touch outside/keep
 	command ln -s ../outside conf/sub/rel
@@ -585,7 +537,6 @@ make_releases() {
 }
 
 @test "lnatomic: --replace-dir replaces a directory with a hard link" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/f t
 	run -0 --separate-stderr lb lnatomic --replace-dir t d
@@ -597,7 +548,6 @@ make_releases() {
 }
 
 @test "lnatomic: --replace-dir refuses where no exchange is possible" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=renameat2:error=EINVAL true \
 		2>/dev/null || skip "strace cannot inject faults here"
@@ -615,7 +565,6 @@ make_releases() {
 }
 
 @test "lnatomic: --keep-dir=NAME keeps the old directory as NAME" {
-	skip_unless_applet lnatomic
 	mkdir -p new conf/sub
 	echo x >conf/sub/f
 	run -0 --separate-stderr lb lnatomic -s --keep-dir=conf.old new conf
@@ -629,7 +578,6 @@ make_releases() {
 }
 
 @test "lnatomic: --keep-dir onto an existing NAME fails before changing anything" {
-	skip_unless_applet lnatomic
 	mkdir new conf conf.old
 	echo c >conf/c
 	echo k >conf.old/k
@@ -645,7 +593,6 @@ make_releases() {
 }
 
 @test "lnatomic: --keep-dir whose directory is missing fails before changing anything" {
-	skip_unless_applet lnatomic
 	mkdir new conf
 	echo c >conf/c
 	run -1 --separate-stderr lb lnatomic -s --keep-dir=nodir/conf.old new conf
@@ -659,7 +606,6 @@ make_releases() {
 }
 
 @test "lnatomic: --keep-dir on another filesystem fails before changing anything" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir new conf
 	echo c >conf/c
@@ -675,7 +621,6 @@ make_releases() {
 }
 
 @test "lnatomic: --keep-dir failing after the exchange exchanges back: nothing changed" {
-	skip_unless_applet lnatomic
 	need_strace -e inject=renameat2:error=EIO:when=2
 	mkdir new conf
 	echo c >conf/c
@@ -694,7 +639,6 @@ make_releases() {
 }
 
 @test "lnatomic: --replace-dir with --keep-dir is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir conf
 	run -2 --separate-stderr lb lnatomic -s --replace-dir --keep-dir=old \
 		new conf
@@ -705,7 +649,6 @@ make_releases() {
 }
 
 @test "lnatomic: --no-replace leaves a real directory and exits 3" {
-	skip_unless_applet lnatomic
 	mkdir conf
 	run -3 --separate-stderr lb lnatomic -s --no-replace --replace-dir \
 		new conf
@@ -718,7 +661,6 @@ make_releases() {
 # --- --sync --------------------------------------------------------------------
 
 @test "lnatomic: --sync makes the link" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --sync releases/42 current
 	assert_output_is ""
@@ -728,7 +670,6 @@ make_releases() {
 }
 
 @test "lnatomic: --sync fsyncs the directory holding LINK_NAME" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	mkdir d
 	trace=$BATS_TEST_TMPDIR/fsync.trace
@@ -741,7 +682,6 @@ make_releases() {
 }
 
 @test "lnatomic: without --sync nothing is fsynced" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	trace=$BATS_TEST_TMPDIR/fsync.trace
 	run -0 --separate-stderr strace_applet lnatomic -qq -o "$trace" \
@@ -752,7 +692,6 @@ make_releases() {
 }
 
 @test "lnatomic: --sync reports a failed fsync and exits 1" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
@@ -767,7 +706,6 @@ make_releases() {
 # --- failures -----------------------------------------------------------------
 
 @test "lnatomic: a missing TARGET of a hard link fails" {
-	skip_unless_applet lnatomic
 	echo keep >l
 	run -1 --separate-stderr lb lnatomic nosuch l
 	assert_output_is ""
@@ -778,7 +716,6 @@ make_releases() {
 }
 
 @test "lnatomic: a hard link to a directory is refused as ln refuses it" {
-	skip_unless_applet lnatomic
 	mkdir d
 	run -1 --separate-stderr lb lnatomic d l
 	assert_output_is ""
@@ -788,7 +725,6 @@ make_releases() {
 }
 
 @test "lnatomic: a missing directory of LINK_NAME fails" {
-	skip_unless_applet lnatomic
 	run -1 --separate-stderr lb lnatomic -s t nodir/l
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: 'nodir': "
@@ -797,14 +733,12 @@ make_releases() {
 }
 
 @test "lnatomic: no operand is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing operand")"
 }
 
 @test "lnatomic: one operand is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir w
 	run -2 --separate-stderr lb lnatomic -s w
 	assert_output_is ""
@@ -813,7 +747,6 @@ make_releases() {
 }
 
 @test "lnatomic: a third operand is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s a b c
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "extra operand 'c'")"
@@ -822,7 +755,6 @@ make_releases() {
 }
 
 @test "lnatomic: an unknown option is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic --bogus a b
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "unrecognized option '--bogus'")"
@@ -831,7 +763,6 @@ make_releases() {
 # --- --cleanup ----------------------------------------------------------------
 
 @test "lnatomic: --cleanup removes temporary symlinks and files" {
-	skip_unless_applet lnatomic
 	mkdir d
 	command ln -s releases/42 d/.current.lnatomic.AbC123
 	touch d/.f.lnatomic.zzzzzz d/.'with space'.lnatomic.Q1w2E3 d/keep
@@ -842,7 +773,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup leaves look-alikes and other dot files" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.a.lnatomic.abc d/.b.lnatomic.abcdefg d/.c.lnatomic.ab-def \
 		d/.e.safeswap.AbC123 d/e.lnatomic.AbC123 d/.lnatomic.AbC123 \
@@ -855,7 +785,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup reports a temporary directory and leaves it" {
-	skip_unless_applet lnatomic
 	mkdir -p d/.conf.lnatomic.QWERTY
 	touch d/.conf.lnatomic.QWERTY/f
 	run -1 --separate-stderr lb lnatomic --cleanup d
@@ -865,7 +794,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup -v names what it removed" {
-	skip_unless_applet lnatomic
 	mkdir d
 	command ln -s t d/.l.lnatomic.AbC123
 	run -0 --separate-stderr lb lnatomic -v --cleanup d
@@ -875,7 +803,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup goes on past an unreadable directory" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	run -1 --separate-stderr lb lnatomic --cleanup nosuch d
@@ -886,7 +813,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup reports a temporary it cannot remove, once" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=unlinkat:error=EPERM true \
 		2>/dev/null || skip "strace cannot inject faults here"
@@ -901,14 +827,12 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup needs a DIRECTORY" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic --cleanup
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing operand")"
 }
 
 @test "lnatomic: --cleanup with options other than -v is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	for o in -s -r --sync --expect=x --no-replace --replace-dir \
@@ -921,7 +845,6 @@ make_releases() {
 }
 
 @test "lnatomic: --cleanup with --unchanged-status is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	run -2 --separate-stderr lb lnatomic --cleanup --unchanged-status=5 d
@@ -933,7 +856,6 @@ make_releases() {
 # --- awkward names ---------------------------------------------------------------
 
 @test "lnatomic: names with spaces" {
-	skip_unless_applet lnatomic
 	mkdir 'my dir'
 	command ln -s 'old target' 'my dir/the link'
 	run -0 --separate-stderr lb lnatomic -sv 'new target' 'my dir/the link'
@@ -944,7 +866,6 @@ make_releases() {
 }
 
 @test "lnatomic: names with a newline" {
-	skip_unless_applet lnatomic
 	command ln -s old $'l\nx'
 	run -0 --separate-stderr lb lnatomic -sv $'t\ny' $'l\nx'
 	assert_output_is "'l'\$'\\n''x' -> 't'\$'\\n''y' (was 'old')"
@@ -954,7 +875,6 @@ make_releases() {
 }
 
 @test "lnatomic: names with a newline in a message" {
-	skip_unless_applet lnatomic
 	run -1 --separate-stderr lb lnatomic $'no\nne' l
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: 'no'\$'\\n''ne': "
@@ -962,7 +882,6 @@ make_releases() {
 }
 
 @test "lnatomic: names with a leading '-' after --" {
-	skip_unless_applet lnatomic
 	command ln -s -- old -l
 	run -0 --separate-stderr lb lnatomic -sv -- -t -l
 	assert_output_is "'-l' -> '-t' (was 'old')"
@@ -974,7 +893,6 @@ make_releases() {
 # --- on a tmpfs -----------------------------------------------------------------
 
 @test "lnatomic: on a tmpfs, replaces a symlink" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir -p mnt/releases/41 mnt/releases/42
 	command ln -s releases/41 mnt/current
@@ -986,7 +904,6 @@ make_releases() {
 }
 
 @test "lnatomic: on a tmpfs, replaces a file with a hard link" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	echo new >mnt/t
 	echo old >mnt/l
@@ -998,7 +915,6 @@ make_releases() {
 }
 
 @test "lnatomic: on a tmpfs, --replace-dir replaces a directory" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir -p mnt/new mnt/conf/sub
 	touch mnt/conf/sub/f
@@ -1011,7 +927,6 @@ make_releases() {
 }
 
 @test "lnatomic: a hard link to another filesystem fails" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	touch t
 	run -1 --separate-stderr lb lnatomic t mnt/l
@@ -1024,7 +939,6 @@ make_releases() {
 # --- --help, --version ---------------------------------------------------------
 
 @test "lnatomic: --help prints the usage with every option" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic --help
 	assert_stderr_is ""
 	[ "${lines[0]}" = "Usage: lnatomic [OPTION]... TARGET LINK_NAME" ]
@@ -1036,7 +950,6 @@ make_releases() {
 }
 
 @test "lnatomic: --version prints the name and the version" {
-	skip_unless_applet lnatomic
 	v=$(lb linkbox --version)
 	run -0 --separate-stderr lb lnatomic --version
 	assert_output_is "lnatomic (linkbox) ${v#linkbox }"
