@@ -176,7 +176,7 @@ no_exchange() {
 	[ -e d2/y ]
 }
 
-@test "safeswap: -n still checks that both names exist" {
+@test "safeswap: -n fails (1) on a missing second name: one message, no output" {
 	echo A >a
 	run -1 --separate-stderr lb safeswap -n a nosuch
 	assert_output_is ""
