@@ -7,6 +7,7 @@
 #   make APPLETS="ln ..."     carry only these applets
 #   make install/uninstall    PREFIX, DESTDIR, BINDIR, MANDIR
 #   make bench                benchmarks against the peer tools
+#   make test-tools           programs the tests build (the race reader)
 
 VERSION = 0.1.0
 ALL_APPLETS := $(shell sed -n 's/^APPLET(\([a-z_]*\), .*)$$/\1/p' core/applets.h)
@@ -127,12 +128,22 @@ uninstall:
 		if grep -qxF $(MAN_MARK) $$p.1 2>/dev/null; then \
 			rm -f $$p.1; fi; done
 
+# Programs the tests run beside the applets: the race reader
+# (tests/race/reader.c).  need_reader in tests/helpers.bash builds it.
+TEST_TOOLS = tests/race/reader
+
+test-tools: $(TEST_TOOLS)
+
+tests/race/reader: tests/race/reader.c
+	$(CC) -O2 -Wall -Wextra -o $@.$$$$ $< && mv $@.$$$$ $@
+
 clean:
-	rm -rf build linkbox linkbox-static linkbox-asan linkbox-aarch64 linkbox-arm
+	rm -rf build linkbox linkbox-static linkbox-asan linkbox-aarch64 linkbox-arm \
+		$(TEST_TOOLS)
 
 FORCE:
 .PHONY: all static size asan check check-static valgrind bench install \
-	uninstall clean FORCE
+	uninstall clean test-tools FORCE
 
 # make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c into
 # build/fuzz, run each FUZZ_SECONDS on a copy of its seed corpus there;

@@ -25,22 +25,6 @@ teardown_file() {
 	done
 }
 
-# need_reader: build the reader once per file; skip without a compiler.
-need_reader() {
-	READER=$BATS_FILE_TMPDIR/reader
-	[ -x "$READER" ] && return 0
-	command -v cc >/dev/null || skip "no C compiler (cc) for the reader"
-	cc -O2 -Wall -Wextra -o "$READER.$$" "$RACE/reader.c" &&
-		mv "$READER.$$" "$READER"
-}
-
-# need_strace: skip where strace is missing or ptrace is refused.
-need_strace() {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -o /dev/null true 2>/dev/null ||
-		skip "strace cannot trace here (ptrace refused)"
-}
-
 # need_fs TYPE: a fresh TYPE filesystem loop-mounted at $FS (once per
 # file; teardown_file unmounts it), and FS_DIR, an empty directory in it
 # for this test.  Skips with the reason where that cannot be done.

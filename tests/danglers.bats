@@ -9,7 +9,8 @@ USAGE_APPLET=danglers # for usage_error
 # Each test works in an empty directory of its own below the scratch
 # directory, where bats keeps its --separate-stderr files.
 setup() {
-	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w"
+	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
+	skip_unless_applet danglers
 }
 
 # Unmount what a test mounted; remove the world-readable fixture of the
@@ -69,7 +70,6 @@ make_kinds() {
 # copy of the binary there, for lb_unpriv.  Root reads everything, so as
 # root those tests run as nobody.
 need_unpriv() {
-	skip_unless_applet danglers
 	if [ "$(id -u)" -eq 0 ]; then
 		command -v setpriv >/dev/null || skip "needs setpriv to drop root"
 		id nobody >/dev/null 2>&1 || skip "no user nobody"
@@ -101,7 +101,6 @@ lb_unpriv() {
 # --- what is listed, and why ------------------------------------------------
 
 @test "danglers: lists a link whose target is missing" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -1 --separate-stderr lb danglers
 	assert_output_is "./miss"
@@ -109,7 +108,6 @@ lb_unpriv() {
 }
 
 @test "danglers: lists nothing and exits 0 when every link resolves" {
-	skip_unless_applet danglers
 	touch file
 	mkdir dir
 	command ln -s file ok
@@ -121,14 +119,12 @@ lb_unpriv() {
 }
 
 @test "danglers: lists nothing in an empty directory" {
-	skip_unless_applet danglers
 	run -0 --separate-stderr lb danglers
 	assert_output_is ""
 	assert_stderr_is ""
 }
 
 @test "danglers: -l says missing for a target that does not exist" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -1 --separate-stderr lb danglers -l
 	assert_output_is $'missing\t./miss\tnope'
@@ -136,7 +132,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -l says notdir when a component of the target is a file" {
-	skip_unless_applet danglers
 	touch file
 	command ln -s file/x nd
 	run -1 --separate-stderr lb danglers -l nd
@@ -145,7 +140,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -l says loop for links that point at each other" {
-	skip_unless_applet danglers
 	command ln -s b a
 	command ln -s a b
 	command ln -s self self
@@ -155,7 +149,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -l says other for any other error (a name too long)" {
-	skip_unless_applet danglers
 	local long
 	long=$(printf 'a%.0s' $(seq 300))
 	command ln -s "$long" long
@@ -177,7 +170,6 @@ lb_unpriv() {
 }
 
 @test "danglers: --long is -l" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -1 --separate-stderr lb danglers --long
 	assert_output_is $'missing\t./miss\tnope'
@@ -185,7 +177,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -l prints the link text as written" {
-	skip_unless_applet danglers
 	command ln -s './/nope/../x' odd
 	run -1 --separate-stderr lb danglers -l
 	assert_output_is $'missing\t./odd\t.//nope/../x'
@@ -193,7 +184,6 @@ lb_unpriv() {
 }
 
 @test "danglers: relative targets resolve from the link's directory" {
-	skip_unless_applet danglers
 	mkdir sub
 	touch t
 	command ln -s t sub/t
@@ -206,7 +196,6 @@ lb_unpriv() {
 # --- operands ---------------------------------------------------------------
 
 @test "danglers: paths are spelled from the PATH given" {
-	skip_unless_applet danglers
 	mkdir -p a/b
 	command ln -s nope a/b/x
 	run -1 --separate-stderr lb danglers a//b/
@@ -215,7 +204,6 @@ lb_unpriv() {
 }
 
 @test "danglers: walks several PATHs in the order given" {
-	skip_unless_applet danglers
 	mkdir one two three
 	command ln -s nope one/x
 	command ln -s nope two/y
@@ -226,7 +214,6 @@ lb_unpriv() {
 }
 
 @test "danglers: a PATH that is a dangling link is listed itself" {
-	skip_unless_applet danglers
 	command ln -s nope x
 	run -1 --separate-stderr lb danglers -l x
 	assert_output_is $'missing\tx\tnope'
@@ -234,7 +221,6 @@ lb_unpriv() {
 }
 
 @test "danglers: a PATH that is a symlink to a directory is not walked" {
-	skip_unless_applet danglers
 	mkdir real
 	command ln -s nope real/x
 	command ln -s real via
@@ -244,14 +230,12 @@ lb_unpriv() {
 }
 
 @test "danglers: a PATH that does not exist is an error (2)" {
-	skip_unless_applet danglers
 	run -2 --separate-stderr lb danglers nothere
 	assert_output_is ""
 	assert_stderr_starts "danglers: 'nothere': "
 }
 
 @test "danglers: one missing PATH among good ones: the others are walked" {
-	skip_unless_applet danglers
 	mkdir a b
 	command ln -s nope a/x
 	command ln -s nope b/y
@@ -261,7 +245,6 @@ lb_unpriv() {
 }
 
 @test "danglers: a PATH with a leading '-' after --" {
-	skip_unless_applet danglers
 	mkdir -- -d
 	command ln -s nope -- -d/x
 	run -1 --separate-stderr lb danglers -- -d
@@ -272,7 +255,6 @@ lb_unpriv() {
 # --- output formats -------------------------------------------------------
 
 @test "danglers: -0 ends each path with NUL" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s nope b
 	run -1 --separate-stderr to_file out lb danglers -0
@@ -282,7 +264,6 @@ lb_unpriv() {
 }
 
 @test "danglers: --null is -0" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	run -1 --separate-stderr to_file out lb danglers --null
 	assert_stderr_is ""
@@ -290,7 +271,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -0 -l ends each of the three fields with NUL" {
-	skip_unless_applet danglers
 	touch f
 	command ln -s f/x $'n\tl'
 	run -1 --separate-stderr to_file out lb danglers -0 -l
@@ -299,7 +279,6 @@ lb_unpriv() {
 }
 
 @test "danglers: a name with a newline is listed raw, and NUL-safe with -0" {
-	skip_unless_applet danglers
 	command ln -s nope $'a\nb'
 	run -1 --separate-stderr to_file out lb danglers -0
 	assert_stderr_is ""
@@ -307,7 +286,6 @@ lb_unpriv() {
 }
 
 @test "danglers: names with spaces, a leading '-' and non-UTF-8 bytes" {
-	skip_unless_applet danglers
 	command ln -s nope 'a b '
 	command ln -s nope -- -x
 	command ln -s nope $'\xff\xfe'
@@ -318,7 +296,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -v -d quotes a name with a newline in its message" {
-	skip_unless_applet danglers
 	command ln -s nope $'a\nb'
 	run -0 --separate-stderr to_file out lb danglers -dv -0
 	assert_stderr_is ""
@@ -328,7 +305,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -0 -n: every record, the would-remove lines too, ends in NUL" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s nope b
 	run -1 --separate-stderr to_file out lb danglers -0 -n
@@ -346,7 +322,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -d exits 0 when every dangling link found was removed" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	run -0 --separate-stderr lb danglers -d
 	assert_output_is "./a"
@@ -355,7 +330,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -d exits 1 when dangling links remain (a loop is never removed)" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s loop loop
 	run -1 --separate-stderr lb danglers -d
@@ -366,7 +340,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -n exits 1: the links it would remove are still there" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	run -1 --separate-stderr lb danglers -n
 	assert_output_is "$(printf "./a\nwould remove './a'")"
@@ -374,7 +347,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -q prints nothing and exits 1 when a link dangles" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s nope b
 	run -1 --separate-stderr lb danglers -q
@@ -383,7 +355,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -q exits 0 when none dangles" {
-	skip_unless_applet danglers
 	touch f
 	command ln -s f ok
 	run -0 --separate-stderr lb danglers --quiet
@@ -392,7 +363,6 @@ lb_unpriv() {
 }
 
 @test "danglers: -q still exits 2 for a PATH that does not exist" {
-	skip_unless_applet danglers
 	run -2 --separate-stderr lb danglers -q nothere
 	assert_output_is ""
 	assert_stderr_starts "danglers: 'nothere': "
@@ -400,7 +370,6 @@ lb_unpriv() {
 
 # A write error is trouble (2), as for diff: 1 would read as "found".
 @test "danglers: a write error on stdout is a failure, never 0" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -2 --separate-stderr to_full lb danglers -l
 	assert_output_is ""
@@ -408,7 +377,6 @@ lb_unpriv() {
 }
 
 @test "danglers: a write error is caught for a list longer than a buffer" {
-	skip_unless_applet danglers
 	local i
 	for i in $(seq 300); do
 		command ln -s nope "link-with-a-rather-long-name-$i"
@@ -427,7 +395,6 @@ make_image() {
 }
 
 @test "danglers: --root resolves an absolute link inside the image" {
-	skip_unless_applet danglers
 	local t=/lib/ld-musl.so.1
 	# The point is a file the image has and the host lacks.
 	[ -e "$t" ] && t=/lib/ld-linkbox-danglers-test.so.1
@@ -444,7 +411,6 @@ make_image() {
 }
 
 @test "danglers: --root lists an absolute link present on the host only" {
-	skip_unless_applet danglers
 	[ -e /etc/passwd ] || skip "host has no /etc/passwd"
 	make_image
 	command ln -s /etc/passwd img/etc/pw
@@ -456,7 +422,6 @@ make_image() {
 }
 
 @test "danglers: --root resolves relative links from their directory" {
-	skip_unless_applet danglers
 	make_image
 	touch img/lib/x
 	command ln -s ../../lib/x img/usr/bin/good
@@ -467,7 +432,6 @@ make_image() {
 }
 
 @test "danglers: --root clamps '..' at the top of the image" {
-	skip_unless_applet danglers
 	mkdir top
 	cd top || return 1
 	make_image
@@ -481,7 +445,6 @@ make_image() {
 }
 
 @test "danglers: --root: '..' never reaches a file above the image" {
-	skip_unless_applet danglers
 	mkdir lib
 	make_image
 	# img/usr/bin/../../../lib/y is ./lib/y on the host.
@@ -495,7 +458,6 @@ make_image() {
 }
 
 @test "danglers: --root finds loops inside the image" {
-	skip_unless_applet danglers
 	make_image
 	command ln -s /b img/a
 	command ln -s /a img/b
@@ -509,7 +471,6 @@ make_image() {
 }
 
 @test "danglers: --root walks only the PATHs given, inside the image" {
-	skip_unless_applet danglers
 	make_image
 	touch img/lib/x
 	command ln -s nope img/etc/x
@@ -521,7 +482,6 @@ make_image() {
 }
 
 @test "danglers: --root takes PATHs spelled with '..' and slashes" {
-	skip_unless_applet danglers
 	make_image
 	touch img/lib/x
 	command ln -s ../../lib/x img/usr/bin/good
@@ -532,7 +492,6 @@ make_image() {
 }
 
 @test "danglers: --root with the root given as '.'" {
-	skip_unless_applet danglers
 	make_image
 	touch img/lib/x
 	command ln -s /lib/x img/usr/bin/good
@@ -544,7 +503,6 @@ make_image() {
 }
 
 @test "danglers: --root checks a link given as PATH (relative text)" {
-	skip_unless_applet danglers
 	make_image
 	touch img/lib/x
 	command ln -s ../../lib/x img/usr/bin/good
@@ -554,7 +512,6 @@ make_image() {
 }
 
 @test "danglers: --root checks a link given as PATH (absolute text)" {
-	skip_unless_applet danglers
 	[ -e /lib/linkbox-danglers-x ] && skip "host has /lib/linkbox-danglers-x"
 	make_image
 	touch img/lib/linkbox-danglers-x
@@ -565,7 +522,6 @@ make_image() {
 }
 
 @test "danglers: --root: a PATH outside the root is an error (2)" {
-	skip_unless_applet danglers
 	make_image
 	mkdir other img2
 	command ln -s nope other/x
@@ -578,14 +534,12 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: --root DIR that does not exist is an error (2)" {
-	skip_unless_applet danglers
 	run -2 --separate-stderr lb danglers --root nothere
 	assert_output_is ""
 	assert_stderr_starts "danglers: 'nothere': "
 }
 
 @test "danglers: --root DIR that is a file is an error (2)" {
-	skip_unless_applet danglers
 	touch f
 	run -2 --separate-stderr lb danglers --root=f
 	assert_output_is ""
@@ -594,7 +548,6 @@ danglers: 'img2' is not inside the root 'img'"
 
 @test "danglers: --root keeps its descriptors bounded (ulimit -n 16)" {
 	skip_under_valgrind
-	skip_unless_applet danglers
 	local deep
 	deep=img/$(printf 'd/%.0s' $(seq 30))
 	mkdir -p "$deep"
@@ -611,7 +564,6 @@ danglers: 'img2' is not inside the root 'img'"
 # --- -d, -n, -v -------------------------------------------------------------
 
 @test "danglers: -d removes missing links and nothing else" {
-	skip_unless_applet danglers
 	make_kinds
 	run -1 --separate-stderr lb danglers -d
 	assert_sorted_output_is $'./lp\n./miss\n./nd'
@@ -624,7 +576,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: --delete is -d" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -0 --separate-stderr lb danglers --delete
 	assert_output_is "./miss"
@@ -632,7 +583,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d --notdir removes notdir links too, never loops" {
-	skip_unless_applet danglers
 	make_kinds
 	run -1 --separate-stderr lb danglers -d --notdir
 	assert_sorted_output_is $'./lp\n./miss\n./nd'
@@ -642,7 +592,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d never removes a link of cause other" {
-	skip_unless_applet danglers
 	command ln -s "$(printf 'a%.0s' $(seq 300))" long
 	run -1 --separate-stderr lb danglers -d --notdir
 	assert_output_is "./long"
@@ -664,7 +613,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d removes in subdirectories, by the fd of each" {
-	skip_unless_applet danglers
 	mkdir -p a/b/c
 	command ln -s nope a/b/c/x
 	touch a/b/c/y
@@ -676,7 +624,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d removes a dangling link given as PATH in another dir" {
-	skip_unless_applet danglers
 	mkdir sub
 	command ln -s nope sub/x
 	# ./nope exists: sub/x dangles all the same, from its own directory.
@@ -690,7 +637,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d --root removes links missing in the image only" {
-	skip_unless_applet danglers
 	[ -e /etc/passwd ] || skip "host has no /etc/passwd"
 	make_image
 	touch img/lib/x
@@ -703,7 +649,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d leaves no temporary names" {
-	skip_unless_applet danglers
 	local i
 	for i in $(seq 50); do
 		command ln -s nope "x$i"
@@ -715,7 +660,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d works where RENAME_NOREPLACE is unsupported" {
-	skip_unless_applet danglers
 	command -v strace >/dev/null || skip "needs strace to inject EINVAL"
 	command ln -s nope miss
 	touch file
@@ -728,7 +672,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d that cannot unlink puts the link back" {
-	skip_unless_applet danglers
 	command -v strace >/dev/null || skip "needs strace to inject EIO"
 	command ln -s nope miss
 	run -2 --separate-stderr strace -f -o /dev/null \
@@ -741,7 +684,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -n says what -d would remove and changes nothing" {
-	skip_unless_applet danglers
 	local before
 	make_kinds
 	before=$(listing)
@@ -752,7 +694,6 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -n --notdir would remove notdir links too" {
-	skip_unless_applet danglers
 	local before
 	make_kinds
 	before=$(listing)
@@ -767,7 +708,6 @@ would remove './nd'"
 }
 
 @test "danglers: -n with -d still changes nothing" {
-	skip_unless_applet danglers
 	local before
 	make_kinds
 	before=$(listing)
@@ -777,7 +717,6 @@ would remove './nd'"
 }
 
 @test "danglers: -v with -d says what was removed" {
-	skip_unless_applet danglers
 	command ln -s nope miss
 	run -0 --separate-stderr lb danglers -d --verbose -l
 	assert_output_is $'missing\t./miss\tnope\nremoved \'./miss\''
@@ -785,7 +724,6 @@ would remove './nd'"
 }
 
 @test "danglers: -q -d removes quietly" {
-	skip_unless_applet danglers
 	command ln -s nope a
 	command ln -s nope b
 	run -0 --separate-stderr lb danglers -q -d
@@ -796,7 +734,6 @@ would remove './nd'"
 }
 
 @test "danglers: --notdir without -d is a usage error (2)" {
-	skip_unless_applet danglers
 	make_kinds
 	run -2 --separate-stderr lb danglers --notdir
 	assert_output_is ""
@@ -805,21 +742,18 @@ would remove './nd'"
 }
 
 @test "danglers: an unknown option is a usage error (2)" {
-	skip_unless_applet danglers
 	run -2 --separate-stderr lb danglers -z
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "invalid option -- 'z'")"
 }
 
 @test "danglers: --root without DIR is a usage error (2)" {
-	skip_unless_applet danglers
 	run -2 --separate-stderr lb danglers --root
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "option '--root' requires an argument")"
 }
 
 @test "danglers: --help prints the usage and exits 0" {
-	skip_unless_applet danglers
 	run -0 --separate-stderr lb danglers --help
 	[ "${lines[0]}" = "Usage: danglers [OPTION]... [PATH]..." ]
 	assert_stderr_is ""
@@ -828,7 +762,6 @@ would remove './nd'"
 # --- walking --------------------------------------------------------------
 
 @test "danglers: -x does not descend into another filesystem" {
-	skip_unless_applet danglers
 	[ "$(id -u)" -eq 0 ] || skip "mounting a tmpfs needs root"
 	mkdir -p tree/mnt
 	MNT=$PWD/tree/mnt
@@ -869,7 +802,6 @@ would remove './nd'"
 }
 
 @test "danglers: never follows symlinks to directories" {
-	skip_unless_applet danglers
 	mkdir -p tree outside
 	command ln -s nope outside/x
 	command ln -s ../outside tree/out
@@ -880,7 +812,6 @@ would remove './nd'"
 }
 
 @test "danglers: a loop of directory symlinks does not hang" {
-	skip_unless_applet danglers
 	mkdir -p a/b
 	command ln -s .. a/b/up
 	command ln -s . a/self
@@ -893,7 +824,6 @@ would remove './nd'"
 }
 
 @test "danglers: finds a link 10,000 directories deep (longer than PATH_MAX)" {
-	skip_unless_applet danglers
 	local d99 i
 	# Built bottom-up in slices of 99 levels, so that no command here
 	# needs a path longer than PATH_MAX.
@@ -920,7 +850,6 @@ would remove './nd'"
 
 @test "danglers: walks 100 levels deep completely under ulimit -n 16" {
 	skip_under_valgrind
-	skip_unless_applet danglers
 	local i p=tree want=
 	mkdir tree
 	for i in $(seq 100); do
@@ -937,7 +866,6 @@ would remove './nd'"
 }
 
 @test "danglers: walks a directory of 100,000 entries" {
-	skip_unless_applet danglers
 	mkdir wide
 	# ln -s -t . gone/N... makes N -> gone/N, missing: 100,000 links in
 	# a few processes.

@@ -9,22 +9,11 @@ USAGE_APPLET=dedup # for usage_error
 # compared sorted.  Fault injection, races and signals are in
 # tests/dedup_safety.bats.
 
-MOUNTS=()
-
 # Each test works in w/ of its scratch directory: bats keeps files of its
 # own (the stderr of run --separate-stderr) in the scratch directory.
 setup() {
 	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
 	skip_unless_applet dedup
-}
-
-# Unmount what the test mounted, innermost first.
-teardown() {
-	local i
-	cd / || return 1
-	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
-	done
 }
 
 # summary SCANNED GROUPS RELINKED FREED [CHANGED [FAILED]]: the lines
@@ -119,18 +108,6 @@ same_content_same_file() {
 		printf '%s\n' "$bad" >&2
 		return 1
 	fi
-}
-
-need_root() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
-}
-
-# mount_tmpfs DIR: a fresh tmpfs on DIR (made), unmounted by teardown.
-mount_tmpfs() {
-	need_root
-	mkdir -p "$1"
-	mount -t tmpfs none "$1" 2>/dev/null || skip "cannot mount a tmpfs"
-	MOUNTS+=("$(realpath "$1")")
 }
 
 # flip FILE OFFSET: change the byte at OFFSET (to another value).

@@ -23,24 +23,6 @@ note() {
 	printf '# %s\n' "$*" >&3
 }
 
-need_strace() {
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e trace=linkat true 2>/dev/null ||
-		skip "strace cannot trace here"
-	strace -f -o /dev/null -e inject=linkat:error=EIO true 2>/dev/null ||
-		skip "this strace cannot inject faults"
-}
-
-# need_reader: tests/dedup/reader.c, built once per file; skip without cc.
-need_reader() {
-	READER=$BATS_FILE_TMPDIR/dedup-reader
-	[ -x "$READER" ] && return 0
-	command -v "${CC:-cc}" >/dev/null ||
-		skip "no C compiler (cc) for the reader"
-	"${CC:-cc}" -O2 -o "$READER" "$BATS_TEST_DIRNAME/dedup/reader.c" ||
-		skip "cannot build the reader"
-}
-
 # The mutating system calls to enumerate, as far as this strace knows them
 # (musl's open(3) is open(2), glibc's is openat(2)).
 mutating_calls() {
@@ -138,7 +120,7 @@ wait_for_temp() {
 	done
 	cp decoy k/x
 	touch -d 2001-01-01 k/n1
-	"$READER" stop orig k/n1 k/n2 k/n3 k/n4 >reader.out 3>&- &
+	"$READER" read orig k/n1 k/n2 k/n3 k/n4 stop >reader.out 3>&- &
 	local reader=$!
 	for ((i = 0; i < 500; i++)); do
 		[ -e stop.ready ] && break
@@ -165,7 +147,7 @@ wait_for_temp() {
 		"$linked linked all four names; $result"
 	[ "$failed" = 0 ] || { cat dedup.err >&2; false; }
 	[ "$linked" = "$runs" ]
-	[[ $result =~ ^rounds\ ([0-9]+)\ misses\ 0\ wrong\ 0$ ]]
+	[[ $result =~ ^iterations\ ([0-9]+)\ misses\ 0\ .*\ wrong\ 0$ ]]
 	((BASH_REMATCH[1] > runs))
 	cmp k/x decoy
 	no_temps k
@@ -232,17 +214,17 @@ one_file_abc() {
 }
 
 @test "dedup: SIGKILL at any mutating system call loses no name and no byte" {
-	need_strace
+	need_inject linkat
 	kill_everywhere exchange
 }
 
 @test "dedup: SIGKILL at any mutating system call, rename(2) fallback" {
-	need_strace
+	need_inject linkat
 	kill_everywhere fallback
 }
 
 @test "dedup: SIGKILL before the exchange back leaves the newer bytes at the temporary" {
-	need_strace
+	need_inject linkat
 	rm -rf k
 	mkdir k
 	printf 'a line both files hold\n' >k/a
@@ -300,7 +282,7 @@ assert_two_messages() {
 }
 
 @test "dedup: linkat failing (EXDEV, ENOSPC, EPERM): reported, status 1" {
-	need_strace
+	need_inject linkat
 	local e
 	local statuses=
 	for e in EXDEV ENOSPC EPERM; do
@@ -314,7 +296,7 @@ assert_two_messages() {
 }
 
 @test "dedup: linkat failing with EMLINK starts a new kept file, no error" {
-	need_strace
+	need_inject linkat
 	# Every file says it is full: each one is kept, none linked.
 	inject_error linkat EMLINK
 	[ "$status" = 0 ]
@@ -332,7 +314,7 @@ assert_two_messages() {
 }
 
 @test "dedup: the exchange failing (EMLINK, EXDEV, ENOSPC, EPERM): reported, status 1" {
-	need_strace
+	need_inject linkat
 	local e
 	local statuses=
 	for e in EMLINK EXDEV ENOSPC EPERM; do
@@ -346,7 +328,7 @@ assert_two_messages() {
 }
 
 @test "dedup: rename(2) failing in the fallback (EMLINK, EXDEV, ENOSPC, EPERM): reported, status 1" {
-	need_strace
+	need_inject linkat
 	local e
 	local statuses=
 	for e in EMLINK EXDEV ENOSPC EPERM; do
@@ -361,7 +343,7 @@ assert_two_messages() {
 }
 
 @test "dedup: where the exchange is unsupported the fallback links" {
-	need_strace
+	need_inject linkat
 	local e
 	for e in EINVAL ENOSYS EOPNOTSUPP; do
 		fixture
@@ -376,7 +358,7 @@ assert_two_messages() {
 }
 
 @test "dedup: a temporary that cannot be removed is named with its directory" {
-	need_strace
+	need_inject linkat
 	fixture
 	run --separate-stderr dedup_traced -e inject=unlinkat:error=EIO -- k
 	intact
@@ -390,7 +372,7 @@ assert_two_messages() {
 }
 
 @test "dedup: a temporary left after a failed exchange is reported" {
-	need_strace
+	need_inject linkat
 	fixture
 	# The exchange fails, and so does the removal of the temporary.
 	run --separate-stderr dedup_traced \
@@ -444,7 +426,7 @@ race_write() {
 }
 
 @test "dedup: a write to a duplicate just before the exchange is not lost" {
-	need_strace
+	need_inject linkat
 	local try n=${DEDUP_WRITES:-5} caught=0 statuses=
 	# (not i: bats's run sets a global i)
 	for ((try = 0; try < n; try++)); do
@@ -464,7 +446,7 @@ race_write() {
 }
 
 @test "dedup: fallback: a write before the check is not lost" {
-	need_strace
+	need_inject linkat
 	local try n=${DEDUP_WRITES:-5} caught=0 statuses=
 	# (not i: bats's run sets a global i)
 	for ((try = 0; try < n; try++)); do
@@ -486,7 +468,7 @@ race_write() {
 }
 
 @test "dedup: fallback: a write between the check and rename(2) (the documented window)" {
-	need_strace
+	need_inject linkat
 	local try n=3 lost=0
 	for ((try = 0; try < n; try++)); do
 		# rename(2) is held 0.3 s after the check passed; the write
@@ -553,11 +535,11 @@ interrupt() {
 }
 
 @test "dedup: SIGINT finishes the name under way, prints the summary, exits 130" {
-	need_strace
+	need_inject linkat
 	interrupt SIGINT 130
 }
 
 @test "dedup: SIGTERM finishes the name under way, prints the summary, exits 143" {
-	need_strace
+	need_inject linkat
 	interrupt SIGTERM 143
 }

@@ -30,13 +30,6 @@ teardown_file() {
 	done
 }
 
-# need_strace: skip where strace is missing or cannot inject here.
-need_strace() {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -o /dev/null -e inject=renameat:error=EIO true \
-		2>/dev/null || skip "strace cannot trace or inject here"
-}
-
 # faults SCENARIO [DIR]: the matrix of SCENARIO, run in DIR (default:
 # here); quick unless FAULTS_FULL=1.  Its summary goes to the TAP output;
 # its violations and trouble show when the test fails.
@@ -46,7 +39,7 @@ faults() {
 	install | control) ;;
 	*) skip_unless_applet "${1%%-*}" ;;
 	esac
-	need_strace
+	need_inject
 	[ "${FAULTS_FULL:-0}" != 1 ] || quick=0
 	run --separate-stderr env FAULTS_QUICK=$quick "$MATRIX" \
 		"${2:-$BATS_TEST_TMPDIR}" "$1"
@@ -103,7 +96,7 @@ faults() {
 }
 
 @test "faults: control: the matrix catches rm then ln -s losing the name" {
-	need_strace
+	need_inject
 	command -v ln >/dev/null || skip "no host ln"
 	run --separate-stderr env FAULTS_QUICK=1 "$MATRIX" "$BATS_TEST_TMPDIR" \
 		control

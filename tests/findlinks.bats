@@ -8,14 +8,10 @@ USAGE_APPLET=findlinks # for usage_error
 # lb findlinks.  Where the output follows the walk, whose order is the
 # filesystem's readdir order, it is compared sorted.
 
-MOUNTS=()
-
-# Unmount what the test mounted, innermost first.
-teardown() {
-	local i
-	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
-	done
+# Each test runs in its own scratch directory, on builds carrying findlinks.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet findlinks
 }
 
 # assert_records_are FILE RECORD...: FILE holds exactly these NUL-ended
@@ -38,18 +34,6 @@ outside() {
 		"$1" "$2" "$3" $(($3 - $2)) "searched paths"
 }
 
-need_root() {
-	[ "$(id -u)" = 0 ] || skip "mounting needs root"
-}
-
-# mount_tmpfs DIR: a fresh tmpfs on DIR (made), unmounted by teardown.
-mount_tmpfs() {
-	need_root
-	mkdir -p "$1"
-	mount -t tmpfs none "$1" 2>/dev/null || skip "cannot mount a tmpfs"
-	MOUNTS+=("$(realpath "$1")")
-}
-
 # opened_dirs LOG: how many directories an strace log shows opened.
 opened_dirs() {
 	grep -c 'O_DIRECTORY' "$1"
@@ -69,50 +53,9 @@ make_names() {
 	command ln d/b/pair d/c/pair2
 }
 
-# gen_tree SEED DIR: a random tree of about 2000 entries in DIR, with
-# hard links across directories and symlinks: tests/bench/mktree when it
-# and a compiler are there, else a seeded bash loop.
-gen_tree() {
-	local mktree=$BATS_TEST_DIRNAME/bench/mktree
-	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
-		"$mktree" -q "$1" 2000 "$2"
-		return
-	fi
-	local i d f
-	local -a dirs files
-	RANDOM=$1
-	mkdir "$2"
-	dirs=("$2")
-	files=()
-	for ((i = 0; i < 2000; i++)); do
-		d=${dirs[RANDOM % ${#dirs[@]}]}
-		case $((RANDOM % 12)) in
-		0 | 1)
-			mkdir "$d/d$i"
-			dirs+=("$d/d$i")
-			;;
-		2 | 3)
-			if [ "${#files[@]}" -gt 0 ]; then
-				f=${files[RANDOM % ${#files[@]}]}
-				command ln "$f" "$d/h$i"
-			fi
-			;;
-		4)
-			command ln -s "x$i" "$d/l$i"
-			files+=("$d/l$i")
-			;;
-		*)
-			echo "$i" >"$d/f$i"
-			files+=("$d/f$i")
-			;;
-		esac
-	done
-}
-
 # --- FILE PATH... ----------------------------------------------------------
 
 @test "findlinks: prints every name of FILE in the directories under PATH" {
-	skip_unless_applet findlinks
 	make_names
 	run -1 --separate-stderr lb findlinks d/a/f d
 	assert_lines_are d/a/f d/b/g d/c/deep/h
@@ -120,7 +63,6 @@ gen_tree() {
 }
 
 @test "findlinks: all names found under the PATHs, exit 0" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks d/a/f d e
 	assert_lines_are d/a/f d/b/g d/c/deep/h e/i
@@ -128,7 +70,6 @@ gen_tree() {
 }
 
 @test "findlinks: names outside the PATHs are reported, exit 1" {
-	skip_unless_applet findlinks
 	mkdir d e
 	touch d/f
 	command ln d/f d/g
@@ -140,7 +81,6 @@ gen_tree() {
 }
 
 @test "findlinks: FILE need not be under the PATHs" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks e/i d e
 	assert_lines_are d/a/f d/b/g d/c/deep/h e/i
@@ -148,7 +88,6 @@ gen_tree() {
 }
 
 @test "findlinks: a PATH that is a name of FILE is printed" {
-	skip_unless_applet findlinks
 	touch f
 	command ln f g
 	run -0 --separate-stderr lb findlinks f g f
@@ -157,7 +96,6 @@ gen_tree() {
 }
 
 @test "findlinks: a file with one name is found alone" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks d/one d
 	assert_output_is "d/one"
@@ -165,7 +103,6 @@ gen_tree() {
 }
 
 @test "findlinks: stops once all names are found: later PATHs are not walked" {
-	skip_unless_applet findlinks
 	make_names
 	# missing would be an error (exit 2) if it were walked.
 	run -0 --separate-stderr lb findlinks d/a/f d e missing
@@ -174,7 +111,6 @@ gen_tree() {
 }
 
 @test "findlinks: --all-paths walks every PATH after all names are found" {
-	skip_unless_applet findlinks
 	make_names
 	run -2 --separate-stderr lb findlinks --all-paths d/a/f d e missing
 	assert_lines_are d/a/f d/b/g d/c/deep/h e/i
@@ -199,7 +135,6 @@ make_names_first() {
 }
 
 @test "findlinks: stops inside a tree once all names are found" {
-	skip_unless_applet findlinks
 	need_strace -e trace=openat
 	make_names_first
 	run -0 --separate-stderr strace -f -o log -e trace=openat,getdents64 \
@@ -210,7 +145,6 @@ make_names_first() {
 }
 
 @test "findlinks: --all-paths opens every directory of the tree" {
-	skip_unless_applet findlinks
 	need_strace -e trace=openat
 	make_names_first
 	run -0 --separate-stderr strace -f -o log -e trace=openat,getdents64 \
@@ -220,7 +154,6 @@ make_names_first() {
 }
 
 @test "findlinks: a missing PATH among good ones is reported, exit 2" {
-	skip_unless_applet findlinks
 	make_names
 	run -2 --separate-stderr lb findlinks d/a/f missing d e
 	assert_lines_are d/a/f d/b/g d/c/deep/h e/i
@@ -229,7 +162,6 @@ make_names_first() {
 }
 
 @test "findlinks: a PATH met twice does not hide names in later PATHs" {
-	skip_unless_applet findlinks
 	mkdir -p t/sub o
 	touch t/sub/a
 	command ln t/sub/a o/b
@@ -243,7 +175,6 @@ make_names_first() {
 # --- -f FILE ---------------------------------------------------------------
 
 @test "findlinks: -f FILE twice prints FILE<TAB>PATH lines" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks -f d/a/f -f d/b/pair d e
 	assert_lines_are $'d/a/f\td/a/f' $'d/a/f\td/b/g' $'d/a/f\td/c/deep/h' \
@@ -252,7 +183,6 @@ make_names_first() {
 }
 
 @test "findlinks: the same file given twice is searched once" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks -f d/b/pair -f d/b/pair \
 		-f d/c/pair2 d
@@ -261,7 +191,6 @@ make_names_first() {
 }
 
 @test "findlinks: --file=FILE is -f FILE" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks --file=d/b/pair --file d/one d
 	assert_lines_are $'d/b/pair\td/b/pair' $'d/b/pair\td/c/pair2' \
@@ -270,7 +199,6 @@ make_names_first() {
 }
 
 @test "findlinks: -f FILE names FILE as given in each line" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks -f ./d//b/pair d
 	assert_lines_are $'./d//b/pair\td/b/pair' $'./d//b/pair\td/c/pair2'
@@ -278,7 +206,6 @@ make_names_first() {
 }
 
 @test "findlinks: -f reports each FILE with names outside the PATHs" {
-	skip_unless_applet findlinks
 	make_names
 	run -1 --separate-stderr lb findlinks -f d/b/pair -f d/a/f d
 	assert_lines_are $'d/b/pair\td/b/pair' $'d/b/pair\td/c/pair2' \
@@ -287,7 +214,6 @@ make_names_first() {
 }
 
 @test "findlinks: -f with -0 ends each FILE<TAB>PATH record with NUL" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr to_file out lb findlinks -0 -f d/b/pair \
 		-f d/one d
@@ -298,7 +224,6 @@ make_names_first() {
 }
 
 @test "findlinks: a missing -f FILE is an error, exit 2" {
-	skip_unless_applet findlinks
 	make_names
 	run -2 --separate-stderr lb findlinks -f d/one -f missing d
 	assert_output_is ""
@@ -309,7 +234,6 @@ make_names_first() {
 # --- FILE errors and usage -------------------------------------------------
 
 @test "findlinks: a FILE that is a directory is an error, exit 2" {
-	skip_unless_applet findlinks
 	mkdir d
 	run -2 --separate-stderr lb findlinks d .
 	assert_output_is ""
@@ -317,7 +241,6 @@ make_names_first() {
 }
 
 @test "findlinks: a missing FILE is an error, exit 2" {
-	skip_unless_applet findlinks
 	mkdir d
 	run -2 --separate-stderr lb findlinks missing d
 	assert_output_is ""
@@ -326,14 +249,12 @@ make_names_first() {
 }
 
 @test "findlinks: no operand is a usage error" {
-	skip_unless_applet findlinks
 	run -2 --separate-stderr lb findlinks
 	assert_output_is ""
 	assert_stderr_is "$(usage_error 'missing operand')"
 }
 
 @test "findlinks: an unknown option is a usage error" {
-	skip_unless_applet findlinks
 	touch f
 	run -2 --separate-stderr lb findlinks -q f .
 	assert_output_is ""
@@ -341,14 +262,12 @@ make_names_first() {
 }
 
 @test "findlinks: --help prints the usage, exit 0" {
-	skip_unless_applet findlinks
 	run -0 --separate-stderr lb findlinks --help
 	[[ ${lines[0]} == "Usage: findlinks "* ]]
 	assert_stderr_is ""
 }
 
 @test "findlinks: -1 without -a is a usage error" {
-	skip_unless_applet findlinks
 	touch f
 	run -2 --separate-stderr lb findlinks -1 f .
 	assert_output_is ""
@@ -356,7 +275,6 @@ make_names_first() {
 }
 
 @test "findlinks: -s without -a is a usage error" {
-	skip_unless_applet findlinks
 	touch f
 	run -2 --separate-stderr lb findlinks -s f .
 	assert_output_is ""
@@ -364,7 +282,6 @@ make_names_first() {
 }
 
 @test "findlinks: -x without -a is a usage error" {
-	skip_unless_applet findlinks
 	touch f
 	run -2 --separate-stderr lb findlinks -x f .
 	assert_output_is ""
@@ -374,7 +291,6 @@ make_names_first() {
 # --- -0 --------------------------------------------------------------------
 
 @test "findlinks: -0 ends each name with NUL" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr to_file out lb findlinks -0 d/b/pair d
 	assert_output_is ""
@@ -383,7 +299,6 @@ make_names_first() {
 }
 
 @test "findlinks: --null is -0" {
-	skip_unless_applet findlinks
 	touch f
 	run -0 --separate-stderr to_file out lb findlinks --null f f
 	assert_stderr_is ""
@@ -394,7 +309,6 @@ make_names_first() {
 # --- filesystems -----------------------------------------------------------
 
 @test "findlinks: a bare FILE searches its whole filesystem" {
-	skip_unless_applet findlinks
 	mount_tmpfs mnt
 	mkdir -p mnt/a mnt/b/c
 	touch mnt/a/f mnt/other
@@ -407,7 +321,6 @@ make_names_first() {
 }
 
 @test "findlinks: a bare -f FILE... searches their filesystem" {
-	skip_unless_applet findlinks
 	mount_tmpfs mnt
 	mkdir mnt/a
 	touch mnt/f mnt/p
@@ -421,7 +334,6 @@ make_names_first() {
 }
 
 @test "findlinks: bare -f FILEs on different filesystems is a usage error" {
-	skip_unless_applet findlinks
 	mount_tmpfs mnt
 	touch mnt/f here
 	run -2 --separate-stderr lb findlinks -f here -f mnt/f
@@ -431,7 +343,6 @@ make_names_first() {
 }
 
 @test "findlinks: another filesystem's file with FILE's inode is ignored" {
-	skip_unless_applet findlinks
 	mount_tmpfs x
 	mkdir x/m
 	touch x/f
@@ -452,7 +363,6 @@ make_names_first() {
 }
 
 @test "findlinks: names on FILE's filesystem mounted below a PATH are found" {
-	skip_unless_applet findlinks
 	mkdir d
 	mount_tmpfs d/m
 	touch d/m/f
@@ -463,7 +373,6 @@ make_names_first() {
 }
 
 @test "findlinks: a bare FILE that is a symlink into another filesystem" {
-	skip_unless_applet findlinks
 	mount_tmpfs mnt
 	touch elsewhere
 	command ln -s "$PWD/elsewhere" mnt/s
@@ -478,7 +387,6 @@ make_names_first() {
 # --- symlinks --------------------------------------------------------------
 
 @test "findlinks: a symlink to a directory is never followed" {
-	skip_unless_applet findlinks
 	mkdir d e
 	touch e/f
 	command ln e/f e/g
@@ -489,7 +397,6 @@ make_names_first() {
 }
 
 @test "findlinks: a PATH that is a symlink to a directory is not followed" {
-	skip_unless_applet findlinks
 	mkdir e
 	touch e/f
 	command ln -s e link
@@ -499,7 +406,6 @@ make_names_first() {
 }
 
 @test "findlinks: a symlink FILE finds the symlink's own hard links" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch d/target
 	command ln d/target d/target2
@@ -514,7 +420,6 @@ make_names_first() {
 # --- hostile names ---------------------------------------------------------
 
 @test "findlinks: names with newlines and spaces are printed raw" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch $'d/a\nb'
 	command ln $'d/a\nb' 'd/ sp ace '
@@ -524,7 +429,6 @@ make_names_first() {
 }
 
 @test "findlinks: a FILE with a leading - after --" {
-	skip_unless_applet findlinks
 	touch ./-x
 	command ln ./-x ./-y
 	run -0 --separate-stderr lb findlinks -- -x .
@@ -533,7 +437,6 @@ make_names_first() {
 }
 
 @test "findlinks: a non-UTF-8 name is printed raw" {
-	skip_unless_applet findlinks
 	export LC_ALL=C.UTF-8
 	touch $'\xff'
 	command ln $'\xff' $'caf\xe9'
@@ -543,7 +446,6 @@ make_names_first() {
 }
 
 @test "findlinks: a FILE with a newline is quoted on one line in messages" {
-	skip_unless_applet findlinks
 	mkdir d e
 	touch $'d/a\nb'
 	command ln $'d/a\nb' e/c
@@ -556,7 +458,6 @@ make_names_first() {
 # --- -a --------------------------------------------------------------------
 
 @test "findlinks: -a groups names under a DEV:INO header" {
-	skip_unless_applet findlinks
 	touch x1 y1
 	command ln x1 x2
 	command ln y1 y2
@@ -572,7 +473,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a counts names outside in the header, exit 0" {
-	skip_unless_applet findlinks
 	mkdir d e
 	touch d/f
 	command ln d/f d/g
@@ -586,7 +486,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: --all is -a" {
-	skip_unless_applet findlinks
 	touch f
 	command ln f g
 	run -0 --separate-stderr lb findlinks --all f g
@@ -597,7 +496,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a skips directories and files with one name" {
-	skip_unless_applet findlinks
 	mkdir -p d/sub/sub2
 	touch d/one d/sub/two
 	command ln -s one d/link
@@ -607,7 +505,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a lists symlinks with several names" {
-	skip_unless_applet findlinks
 	mkdir d
 	command ln -s nowhere d/s
 	command ln -P d/s d/s2
@@ -617,7 +514,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a defaults to the current directory" {
-	skip_unless_applet findlinks
 	mkdir sub
 	touch f
 	command ln f sub/g
@@ -627,7 +523,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a -1 prints DEV:INO<TAB>N<TAB>PATH for each name" {
-	skip_unless_applet findlinks
 	make_names
 	f=$(inode d/a/f)
 	p=$(inode d/b/pair)
@@ -638,7 +533,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: --one-line is -1" {
-	skip_unless_applet findlinks
 	touch f
 	command ln f g
 	run -0 --separate-stderr lb findlinks -a --one-line f g
@@ -647,7 +541,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a -0 prints one-line records ending in NUL" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch $'d/a\nb'
 	command ln $'d/a\nb' d/c
@@ -658,7 +551,6 @@ $(inode y1): 2 links, 2 found
 }
 
 @test "findlinks: -a -s prints the counts only" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks -a -s d
 	assert_output_is "files with several names: 2
@@ -668,7 +560,6 @@ names outside the searched paths: 1"
 }
 
 @test "findlinks: --summary is -s" {
-	skip_unless_applet findlinks
 	make_names
 	run -0 --separate-stderr lb findlinks -a --summary d e
 	assert_output_is "files with several names: 2
@@ -678,7 +569,6 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a -s on a tree without shared files prints zeros" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch d/f
 	run -0 --separate-stderr lb findlinks -a -s d
@@ -689,21 +579,18 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a -s with -1 is a usage error" {
-	skip_unless_applet findlinks
 	run -2 --separate-stderr lb findlinks -a -s -1 .
 	assert_output_is ""
 	assert_stderr_is "$(usage_error '-s excludes -1 and -0')"
 }
 
 @test "findlinks: -a -s with -0 is a usage error" {
-	skip_unless_applet findlinks
 	run -2 --separate-stderr lb findlinks -a -0 -s .
 	assert_output_is ""
 	assert_stderr_is "$(usage_error '-s excludes -1 and -0')"
 }
 
 @test "findlinks: -a with -f is a usage error" {
-	skip_unless_applet findlinks
 	touch f
 	run -2 --separate-stderr lb findlinks -a -f f .
 	assert_output_is ""
@@ -711,14 +598,12 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a with --all-paths is a usage error" {
-	skip_unless_applet findlinks
 	run -2 --separate-stderr lb findlinks -a --all-paths .
 	assert_output_is ""
 	assert_stderr_is "$(usage_error '-a takes no -f or --all-paths')"
 }
 
 @test "findlinks: -a with a missing PATH among good ones, exit 2" {
-	skip_unless_applet findlinks
 	touch f
 	command ln f g
 	run -2 --separate-stderr lb findlinks -a -1 f missing g
@@ -728,7 +613,6 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a goes into other filesystems below the PATHs" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch d/f
 	command ln d/f d/g
@@ -742,7 +626,6 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a -x stays on each PATH's filesystem" {
-	skip_unless_applet findlinks
 	mkdir d
 	touch d/f
 	command ln d/f d/g
@@ -760,7 +643,6 @@ names outside the searched paths: 0"
 # --- output errors ---------------------------------------------------------
 
 @test "findlinks: output to a full device is a write error" {
-	skip_unless_applet findlinks
 	[ -c /dev/full ] || skip "no /dev/full"
 	touch f
 	command ln f g
@@ -770,7 +652,6 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a output to a full device is a write error" {
-	skip_unless_applet findlinks
 	[ -c /dev/full ] || skip "no /dev/full"
 	touch f
 	command ln f g
@@ -782,9 +663,8 @@ names outside the searched paths: 0"
 # --- against find(1) on generated trees ------------------------------------
 
 @test "findlinks: -a -1 lists what find lists on generated trees" {
-	skip_unless_applet findlinks
 	for seed in 1 7 42; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		find "T$seed" ! -type d -links +1 -printf '%D:%i\t%n\t%p\n' |
 			LC_ALL=C sort >want
 		[ -s want ]
@@ -794,9 +674,8 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: -a -s counts what find counts on generated trees" {
-	skip_unless_applet findlinks
 	for seed in 3 11; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		# Give some files names outside the tree.
 		mkdir "out$seed"
 		find "T$seed" -type f | head -n 20 |
@@ -818,9 +697,8 @@ names outside the searched paths: 0"
 }
 
 @test "findlinks: FILE PATH finds what find -samefile finds, generated trees" {
-	skip_unless_applet findlinks
 	for seed in 5 9; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -L "$seed" "T$seed"
 		find "T$seed" ! -type d -links +1 -printf '%p\n' |
 			LC_ALL=C sort >multi
 		n=$(wc -l <multi)

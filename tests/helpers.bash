@@ -4,6 +4,9 @@
 
 bats_require_minimum_version 1.5.0
 
+# The top of the repository.
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
 : "${LINKBOX:?LINKBOX must name the binary under test (run via tests/run)}"
 
 # LeakSanitizer cannot run under ptrace: an ASan build traced by strace
@@ -122,12 +125,67 @@ strace_applet() {
 }
 
 # need_strace [OPTION...]: skip where strace is missing or cannot run
-# true with these options (ptrace refused, a syscall it does not know).
-# Files that also need fault injection define their own.
+# true with these options (ptrace refused, a syscall it does not know,
+# no fault injection: -e inject=...).
 need_strace() {
 	command -v strace >/dev/null || skip "no strace"
 	strace -f -o /dev/null "$@" true 2>/dev/null ||
-		skip "strace cannot trace here"
+		skip "strace cannot trace here${*:+ ($*)}"
+}
+
+# need_inject [SYSCALL]: need_strace, able to inject an error into
+# SYSCALL (default renameat).
+need_inject() {
+	need_strace -e "inject=${1:-renameat}:error=EIO"
+}
+
+# need_reader: READER, the race reader tests/race/reader (see its
+# header), built by make when missing or older than its source; skips
+# without make or a C compiler.
+need_reader() {
+	command -v make >/dev/null || skip "no make to build the reader"
+	command -v "${CC:-cc}" >/dev/null ||
+		skip "no C compiler (${CC:-cc}) for the reader"
+	# Not a sub-make of make check: no jobserver, no overrides.
+	MAKEFLAGS= MFLAGS= make -s -C "$REPO" tests/race/reader >&2
+	READER=$REPO/tests/race/reader
+}
+
+# need_root [WHY]: skip unless running as root.
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "${1:-needs root}"
+}
+
+# The mounts of this test, unmounted by teardown (unmount_all), innermost
+# (last) first.  A test that mounts something itself adds it here.
+MOUNTS=()
+
+# mount_tmpfs [DIR]: a fresh tmpfs on DIR (default mnt; made if missing),
+# unmounted by teardown; MNT is its absolute path.  Skips unless root.
+mount_tmpfs() {
+	local dir=${1:-mnt}
+	need_root "mounting a tmpfs needs root"
+	mkdir -p "$dir"
+	mount -t tmpfs none "$dir" 2>/dev/null || skip "cannot mount a tmpfs"
+	MNT=$(realpath "$dir")
+	MOUNTS+=("$MNT")
+}
+
+# unmount_all: unmount MOUNTS, innermost first (lazily when busy), from /
+# so that a test's working directory cannot hold one busy.
+unmount_all() {
+	local i
+	[ "${#MOUNTS[@]}" -gt 0 ] || return 0
+	cd / || return 1
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
+	done
+	MOUNTS=()
+}
+
+# A file with a teardown of its own calls unmount_all from it.
+teardown() {
+	unmount_all
 }
 
 # Run a command with its stdout on /dev/full.
@@ -162,4 +220,62 @@ one_line() {
 			"${#stderr_lines[@]}" >&2
 		return 1
 	fi
+}
+
+# listed_applets: the applets of core/applets.h, one a line, in its order.
+listed_applets() {
+	sed -n 's/^APPLET(\([a-z_]*\), .*)$/\1/p' "$REPO/core/applets.h"
+}
+
+# gen_tree [-s] [-L] SEED DIR: a random tree of about 2000 entries in DIR,
+# with hard links across directories and symlinks: tests/bench/mktree
+# when it and a compiler are there, else a seeded bash loop, where -s
+# makes the regular files zeros of random sizes (else each holds its
+# number) and -L lets the hard links be to symlinks too.
+gen_tree() {
+	local sized=0 symhard=0
+	while [ $# -gt 2 ]; do
+		case $1 in
+		-s) sized=1 ;;
+		-L) symhard=1 ;;
+		*) echo "gen_tree: bad option $1" >&2; return 2 ;;
+		esac
+		shift
+	done
+	local mktree=$BATS_TEST_DIRNAME/bench/mktree
+	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
+		"$mktree" -q "$1" 2000 "$2"
+		return
+	fi
+	local i d
+	local -a dirs files
+	RANDOM=$1
+	mkdir "$2"
+	dirs=("$2")
+	files=()
+	for ((i = 0; i < 2000; i++)); do
+		d=${dirs[RANDOM % ${#dirs[@]}]}
+		case $((RANDOM % 12)) in
+		0 | 1)
+			mkdir "$d/d$i"
+			dirs+=("$d/d$i")
+			;;
+		2 | 3)
+			[ "${#files[@]}" -eq 0 ] ||
+				command ln "${files[RANDOM % ${#files[@]}]}" "$d/h$i"
+			;;
+		4)
+			command ln -s "x$i" "$d/l$i"
+			[ "$symhard" = 0 ] || files+=("$d/l$i")
+			;;
+		*)
+			if [ "$sized" = 1 ]; then
+				head -c $((RANDOM % 9000)) /dev/zero >"$d/f$i"
+			else
+				echo "$i" >"$d/f$i"
+			fi
+			files+=("$d/f$i")
+			;;
+		esac
+	done
 }

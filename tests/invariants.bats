@@ -4,13 +4,6 @@ load helpers
 # Invariants of the source tree, whatever binary is under test: the applet
 # list in core/applets.h and the files every applet must come with.
 
-REPO=$BATS_TEST_DIRNAME/..
-
-# The applets of core/applets.h, one a line, in its order.
-listed_applets() {
-	sed -n 's/^APPLET(\([a-z_]*\), .*)$/\1/p' "$REPO/core/applets.h"
-}
-
 # missing_files PATTERN: the applets for which PATTERN (NAME replaced by
 # each applet's name, relative to the repo) does not exist, one a line.
 missing_files() {

@@ -5,8 +5,6 @@ load helpers
 # Most tests drive an applet through linkcount, the first applet; those that
 # need it skip on builds without it (make APPLETS=...).
 
-REPO=$BATS_TEST_DIRNAME/..
-
 # The version that linkbox --version prints.
 lb_version() {
 	local v
@@ -14,20 +12,9 @@ lb_version() {
 	printf '%s\n' "${v#linkbox }"
 }
 
-# The applets of core/applets.h, one a line, in its order.
-listed_applets() {
-	sed -n 's/^APPLET(\([a-z_]*\), .*)$/\1/p' "$REPO/core/applets.h"
-}
-
 # The binary under test, as /proc/self/exe names it.
 self() {
 	readlink -f "$LB_BIN/linkbox"
-}
-
-teardown() {
-	if [ -n "${MNT:-}" ]; then
-		umount "$MNT"
-	fi
 }
 
 # --- dispatch on argv[0] ----------------------------------------------------
@@ -485,14 +472,6 @@ Try 'linkbox --help' for more information."
 	assert_stderr_is "linkbox: invalid option -- 'x'
 Try 'linkbox --help' for more information."
 	[ -z "$(ls -A d)" ]
-}
-
-# Across filesystems hard links fail with EXDEV: needs a tmpfs, so root.
-mount_tmpfs() {
-	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-	mkdir mnt
-	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
-	MNT=$PWD/mnt
 }
 
 @test "linkbox: --install across filesystems fails and suggests -s" {

@@ -4,6 +4,12 @@ USAGE_APPLET=linkcount # for usage_error
 
 # linkcount: print COUNT<TAB>NAME for each FILE (applets/linkcount.c).
 
+# Each test runs in its own scratch directory, on builds carrying linkcount.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet linkcount
+}
+
 # Files with 1, 2 and 3 links: one, two (+ two.b), three (+ three.b, .c).
 make_counts() {
 	touch one two three
@@ -15,7 +21,6 @@ make_counts() {
 # --- output ----------------------------------------------------------------
 
 @test "linkcount: prints count and name, tab-separated" {
-	skip_unless_applet linkcount
 	touch a
 	command ln a b
 	run -0 --separate-stderr lb linkcount a
@@ -24,7 +29,6 @@ make_counts() {
 }
 
 @test "linkcount: prints several operands in the order given" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount three one two.b
 	assert_output_is $'3\tthree\n1\tone\n2\ttwo.b'
@@ -32,7 +36,6 @@ make_counts() {
 }
 
 @test "linkcount: prints the name as given" {
-	skip_unless_applet linkcount
 	mkdir d
 	touch d/f
 	run -0 --separate-stderr lb linkcount ./d//f
@@ -41,7 +44,6 @@ make_counts() {
 }
 
 @test "linkcount: counts a symlink itself" {
-	skip_unless_applet linkcount
 	touch t
 	command ln t t2
 	command ln -s t s
@@ -51,7 +53,6 @@ make_counts() {
 }
 
 @test "linkcount: -L counts the file a symlink points to" {
-	skip_unless_applet linkcount
 	touch t
 	command ln t t2
 	command ln -s t s
@@ -61,7 +62,6 @@ make_counts() {
 }
 
 @test "linkcount: --dereference is -L" {
-	skip_unless_applet linkcount
 	touch t
 	command ln t t2
 	command ln -s t s
@@ -71,7 +71,6 @@ make_counts() {
 }
 
 @test "linkcount: counts a dangling symlink itself" {
-	skip_unless_applet linkcount
 	command ln -s nowhere s
 	run -0 --separate-stderr lb linkcount s
 	assert_output_is $'1\ts'
@@ -79,7 +78,6 @@ make_counts() {
 }
 
 @test "linkcount: -L on a dangling symlink is an error" {
-	skip_unless_applet linkcount
 	command ln -s nowhere s
 	run -1 --separate-stderr lb linkcount -L s
 	assert_output_is ""
@@ -89,7 +87,6 @@ make_counts() {
 # --- filters ---------------------------------------------------------------
 
 @test "linkcount: -c keeps only exact counts" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -c 2 one two three two.b
 	assert_output_is $'2\ttwo\n2\ttwo.b'
@@ -97,7 +94,6 @@ make_counts() {
 }
 
 @test "linkcount: --count=N is -c N" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount --count=3 one two three
 	assert_output_is $'3\tthree'
@@ -105,7 +101,6 @@ make_counts() {
 }
 
 @test "linkcount: --count N takes the next argument" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount --count 1 one two three
 	assert_output_is $'1\tone'
@@ -113,7 +108,6 @@ make_counts() {
 }
 
 @test "linkcount: -c with no match prints nothing, exit 0" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -c 4 one two three
 	assert_output_is ""
@@ -121,7 +115,6 @@ make_counts() {
 }
 
 @test "linkcount: -m keeps counts at least N" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -m 2 one two three
 	assert_output_is $'2\ttwo\n3\tthree'
@@ -129,7 +122,6 @@ make_counts() {
 }
 
 @test "linkcount: --min=N is -m N" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount --min=3 one two three
 	assert_output_is $'3\tthree'
@@ -137,7 +129,6 @@ make_counts() {
 }
 
 @test "linkcount: -M keeps counts at most N" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -M 2 one two three
 	assert_output_is $'1\tone\n2\ttwo'
@@ -145,7 +136,6 @@ make_counts() {
 }
 
 @test "linkcount: --max=N is -M N" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount --max=1 one two three
 	assert_output_is $'1\tone'
@@ -153,7 +143,6 @@ make_counts() {
 }
 
 @test "linkcount: -m with -M keeps a range" {
-	skip_unless_applet linkcount
 	make_counts
 	touch four
 	command ln four four.b
@@ -165,7 +154,6 @@ make_counts() {
 }
 
 @test "linkcount: -m equal to -M is an exact count" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -M 2 -m 2 one two three
 	assert_output_is $'2\ttwo'
@@ -173,7 +161,6 @@ make_counts() {
 }
 
 @test "linkcount: the last -c wins" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount -c 1 -c 3 one two three
 	assert_output_is $'3\tthree'
@@ -181,7 +168,6 @@ make_counts() {
 }
 
 @test "linkcount: -c 1 pool/* lists the pool files nothing else links to" {
-	skip_unless_applet linkcount
 	# A BackupPC-style pool: backups hard link to pool files.
 	mkdir pool pc
 	touch pool/a pool/b pool/c pool/d
@@ -196,7 +182,6 @@ make_counts() {
 # --- usage errors ----------------------------------------------------------
 
 @test "linkcount: -c with -m is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -c 1 -m 1 f
 	assert_output_is ""
@@ -204,7 +189,6 @@ make_counts() {
 }
 
 @test "linkcount: -M with -c is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -M 1 -c 1 f
 	assert_output_is ""
@@ -212,7 +196,6 @@ make_counts() {
 }
 
 @test "linkcount: -m above -M is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -m 3 -M 2 f
 	assert_output_is ""
@@ -220,7 +203,6 @@ make_counts() {
 }
 
 @test "linkcount: a count that is not a number is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -c abc f
 	assert_output_is ""
@@ -228,7 +210,6 @@ make_counts() {
 }
 
 @test "linkcount: a count with trailing garbage is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -m 1x f
 	assert_output_is ""
@@ -236,7 +217,6 @@ make_counts() {
 }
 
 @test "linkcount: a negative count is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -c -1 f
 	assert_output_is ""
@@ -244,7 +224,6 @@ make_counts() {
 }
 
 @test "linkcount: a count with a sign or blank is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -M ' 1' f
 	assert_output_is ""
@@ -255,7 +234,6 @@ make_counts() {
 }
 
 @test "linkcount: a count too large is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -c 99999999999999999999 f
 	assert_output_is ""
@@ -263,7 +241,6 @@ make_counts() {
 }
 
 @test "linkcount: an empty count is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -c '' f
 	assert_output_is ""
@@ -271,7 +248,6 @@ make_counts() {
 }
 
 @test "linkcount: a bad --min=N is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --min=abc f
 	assert_output_is ""
@@ -279,21 +255,18 @@ make_counts() {
 }
 
 @test "linkcount: no operand is a usage error" {
-	skip_unless_applet linkcount
 	run -2 --separate-stderr lb linkcount
 	assert_output_is ""
 	assert_stderr_is "$(usage_error 'missing operand')"
 }
 
 @test "linkcount: options without an operand are a usage error" {
-	skip_unless_applet linkcount
 	run -2 --separate-stderr lb linkcount -L -c 1 --
 	assert_output_is ""
 	assert_stderr_is "$(usage_error 'missing operand')"
 }
 
 @test "linkcount: an unknown option is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -x f
 	assert_output_is ""
@@ -301,7 +274,6 @@ make_counts() {
 }
 
 @test "linkcount: an unknown long option is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --bogus f
 	assert_output_is ""
@@ -309,7 +281,6 @@ make_counts() {
 }
 
 @test "linkcount: an unknown long option with =value is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --bogus=1 f
 	assert_output_is ""
@@ -317,7 +288,6 @@ make_counts() {
 }
 
 @test "linkcount: an ambiguous long option is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --m=1 f
 	assert_output_is ""
@@ -325,7 +295,6 @@ make_counts() {
 }
 
 @test "linkcount: a long option may be abbreviated" {
-	skip_unless_applet linkcount
 	make_counts
 	run -0 --separate-stderr lb linkcount --co=2 --deref one two
 	assert_output_is $'2\ttwo'
@@ -333,21 +302,18 @@ make_counts() {
 }
 
 @test "linkcount: -c without its argument is a usage error" {
-	skip_unless_applet linkcount
 	run -2 --separate-stderr lb linkcount -c
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "option requires an argument -- 'c'")"
 }
 
 @test "linkcount: --count without its argument is a usage error" {
-	skip_unless_applet linkcount
 	run -2 --separate-stderr lb linkcount --count
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "option '--count' requires an argument")"
 }
 
 @test "linkcount: -c without its argument after an operand is a usage error" {
-	skip_unless_applet linkcount
 	unset POSIXLY_CORRECT
 	touch f
 	run -2 --separate-stderr lb linkcount f -c
@@ -356,7 +322,6 @@ make_counts() {
 }
 
 @test "linkcount: --count without its argument after an operand is a usage error" {
-	skip_unless_applet linkcount
 	unset POSIXLY_CORRECT
 	touch f
 	run -2 --separate-stderr lb linkcount f --count
@@ -365,7 +330,6 @@ make_counts() {
 }
 
 @test "linkcount: --null=1 is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --null=1 f
 	assert_output_is ""
@@ -375,7 +339,6 @@ make_counts() {
 # --- -0 --------------------------------------------------------------------
 
 @test "linkcount: -0 ends each record with NUL" {
-	skip_unless_applet linkcount
 	make_counts
 	touch $'a\nb'
 	run -0 --separate-stderr to_file out lb linkcount -0 two $'a\nb'
@@ -386,7 +349,6 @@ make_counts() {
 }
 
 @test "linkcount: --null is -0" {
-	skip_unless_applet linkcount
 	touch f
 	run -0 --separate-stderr to_file out lb linkcount --null f
 	assert_stderr_is ""
@@ -396,7 +358,6 @@ make_counts() {
 # --- operands and names ----------------------------------------------------
 
 @test "linkcount: a missing operand among good ones, exit 1" {
-	skip_unless_applet linkcount
 	make_counts
 	run -1 --separate-stderr lb linkcount one missing two
 	assert_output_is $'1\tone\n2\ttwo'
@@ -405,7 +366,6 @@ make_counts() {
 }
 
 @test "linkcount: a path through a regular file is an error" {
-	skip_unless_applet linkcount
 	touch f g
 	run -1 --separate-stderr lb linkcount f/x g
 	assert_output_is $'1\tg'
@@ -413,7 +373,6 @@ make_counts() {
 }
 
 @test "linkcount: options are accepted after operands" {
-	skip_unless_applet linkcount
 	unset POSIXLY_CORRECT
 	make_counts
 	run -0 --separate-stderr lb linkcount one two -c 1
@@ -422,7 +381,6 @@ make_counts() {
 }
 
 @test "linkcount: -- ends the options" {
-	skip_unless_applet linkcount
 	touch ./-c f
 	run -0 --separate-stderr lb linkcount -- -c f
 	assert_output_is $'1\t-c\n1\tf'
@@ -430,7 +388,6 @@ make_counts() {
 }
 
 @test "linkcount: a name with a leading - given as ./-x" {
-	skip_unless_applet linkcount
 	touch ./-x
 	run -0 --separate-stderr lb linkcount ./-x
 	assert_output_is $'1\t./-x'
@@ -438,7 +395,6 @@ make_counts() {
 }
 
 @test "linkcount: - alone is an operand" {
-	skip_unless_applet linkcount
 	touch ./-
 	run -0 --separate-stderr lb linkcount -
 	assert_output_is $'1\t-'
@@ -446,7 +402,6 @@ make_counts() {
 }
 
 @test "linkcount: a name with spaces is printed as it is" {
-	skip_unless_applet linkcount
 	touch 'a b'
 	run -0 --separate-stderr lb linkcount 'a b'
 	assert_output_is $'1\ta b'
@@ -454,7 +409,6 @@ make_counts() {
 }
 
 @test "linkcount: a name with a newline is printed as it is" {
-	skip_unless_applet linkcount
 	touch $'a\nb'
 	run -0 --separate-stderr lb linkcount $'a\nb'
 	assert_output_is $'1\ta\nb'
@@ -462,7 +416,6 @@ make_counts() {
 }
 
 @test "linkcount: a non-UTF-8 name is printed raw" {
-	skip_unless_applet linkcount
 	export LC_ALL=C.UTF-8
 	touch $'\xff'
 	run -0 --separate-stderr lb linkcount $'\xff'
@@ -474,14 +427,12 @@ make_counts() {
 # "failed to create symbolic link 'NAME'"), so a name never splits a line.
 
 @test "linkcount: a name with spaces is quoted in messages" {
-	skip_unless_applet linkcount
 	run -1 --separate-stderr lb linkcount 'a b'
 	assert_output_is ""
 	assert_stderr_starts "linkcount: 'a b': "
 }
 
 @test "linkcount: a name with a newline is quoted in messages on one line" {
-	skip_unless_applet linkcount
 	run -1 --separate-stderr lb linkcount $'a\nb'
 	assert_output_is ""
 	assert_stderr_starts "linkcount: 'a'\$'\\n''b': "
@@ -489,21 +440,18 @@ make_counts() {
 }
 
 @test "linkcount: a name with a single quote is double-quoted in messages" {
-	skip_unless_applet linkcount
 	run -1 --separate-stderr lb linkcount "it's"
 	assert_output_is ""
 	assert_stderr_starts "linkcount: \"it's\": "
 }
 
 @test "linkcount: a name with ' and \$ is escaped in messages" {
-	skip_unless_applet linkcount
 	run -1 --separate-stderr lb linkcount "it's \$HOME"
 	assert_output_is ""
 	assert_stderr_starts "linkcount: 'it'\\''s \$HOME': "
 }
 
 @test "linkcount: a non-UTF-8 byte is escaped in messages" {
-	skip_unless_applet linkcount
 	export LC_ALL=C
 	run -1 --separate-stderr lb linkcount $'\xff'
 	assert_output_is ""
@@ -511,7 +459,6 @@ make_counts() {
 }
 
 @test "linkcount: UTF-8 is escaped in messages in the C locale" {
-	skip_unless_applet linkcount
 	export LC_ALL=C
 	run -1 --separate-stderr lb linkcount $'caf\xc3\xa9'
 	assert_output_is ""
@@ -519,7 +466,6 @@ make_counts() {
 }
 
 @test "linkcount: UTF-8 is kept in messages in a UTF-8 locale" {
-	skip_unless_applet linkcount
 	export LC_ALL=C.UTF-8
 	run -1 --separate-stderr lb linkcount $'caf\xc3\xa9'
 	assert_output_is ""
@@ -527,7 +473,6 @@ make_counts() {
 }
 
 @test "linkcount: an empty name is an error" {
-	skip_unless_applet linkcount
 	touch f
 	run -1 --separate-stderr lb linkcount '' f
 	assert_output_is $'1\tf'
@@ -537,7 +482,6 @@ make_counts() {
 # --- output errors ---------------------------------------------------------
 
 @test "linkcount: output to a full device is a write error" {
-	skip_unless_applet linkcount
 	[ -c /dev/full ] || skip "no /dev/full"
 	touch f
 	run -1 --separate-stderr to_full lb linkcount f
@@ -590,7 +534,6 @@ summary() {
 }
 
 @test "linkcount: --summary -h prints sizes as du -h does" {
-	skip_unless_applet linkcount
 	make_summary_tree
 	run -0 --separate-stderr lb linkcount -r --summary -h t
 	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
@@ -607,7 +550,6 @@ summary() {
 }
 
 @test "linkcount: --human-readable is -h" {
-	skip_unless_applet linkcount
 	mkdir t
 	head -c 5000 /dev/urandom >t/f
 	run -0 --separate-stderr lb linkcount -r --summary --human-readable t
@@ -616,7 +558,6 @@ summary() {
 }
 
 @test "linkcount: -h without --summary is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount -h f
 	assert_output_is ""
@@ -624,7 +565,6 @@ summary() {
 }
 
 @test "linkcount: -r lists every non-directory under the trees" {
-	skip_unless_applet linkcount
 	make_tree
 	run -0 --separate-stderr lb linkcount -r t o
 	assert_lines_are $'3\tt/big' $'3\tt/sub/big2' $'3\tt/sub/deep/big3' \
@@ -635,7 +575,6 @@ summary() {
 }
 
 @test "linkcount: --recursive is -r" {
-	skip_unless_applet linkcount
 	mkdir d
 	touch d/f
 	command ln d/f d/g
@@ -645,7 +584,6 @@ summary() {
 }
 
 @test "linkcount: -r lists no directories" {
-	skip_unless_applet linkcount
 	mkdir -p d/a/b d/c
 	run -0 --separate-stderr lb linkcount -r d
 	assert_output_is ""
@@ -653,7 +591,6 @@ summary() {
 }
 
 @test "linkcount: -r prints a file operand itself" {
-	skip_unless_applet linkcount
 	touch f
 	command ln f g
 	run -0 --separate-stderr lb linkcount -r f
@@ -662,7 +599,6 @@ summary() {
 }
 
 @test "linkcount: -r prints paths from the operand as written" {
-	skip_unless_applet linkcount
 	mkdir -p d/sub
 	touch d/sub/f
 	run -0 --separate-stderr lb linkcount -r ./d/
@@ -671,7 +607,6 @@ summary() {
 }
 
 @test "linkcount: -r -c keeps exact counts" {
-	skip_unless_applet linkcount
 	make_tree
 	run -0 --separate-stderr lb linkcount -r -c 2 t o
 	assert_lines_are $'2\tt/kept' $'2\to/kept2'
@@ -679,7 +614,6 @@ summary() {
 }
 
 @test "linkcount: -r -m keeps counts at least N" {
-	skip_unless_applet linkcount
 	make_tree
 	run -0 --separate-stderr lb linkcount -r -m 2 t
 	assert_lines_are $'3\tt/big' $'3\tt/sub/big2' $'3\tt/sub/deep/big3' \
@@ -688,7 +622,6 @@ summary() {
 }
 
 @test "linkcount: -r -M keeps counts at most N" {
-	skip_unless_applet linkcount
 	make_tree
 	run -0 --separate-stderr lb linkcount -r -M 1 t
 	assert_lines_are $'1\tt/one' $'1\tt/sub/two' $'1\tt/sub/deep/three' \
@@ -697,7 +630,6 @@ summary() {
 }
 
 @test "linkcount: -r -m with -M keeps a range" {
-	skip_unless_applet linkcount
 	make_tree
 	run -0 --separate-stderr lb linkcount -r -m 2 -M 2 t o
 	assert_lines_are $'2\tt/kept' $'2\to/kept2'
@@ -705,7 +637,6 @@ summary() {
 }
 
 @test "linkcount: -r -0 ends each record with NUL" {
-	skip_unless_applet linkcount
 	mkdir d
 	touch $'d/a\nb'
 	command ln $'d/a\nb' d/c
@@ -720,7 +651,6 @@ summary() {
 }
 
 @test "linkcount: -r prints a non-UTF-8 name raw" {
-	skip_unless_applet linkcount
 	export LC_ALL=C.UTF-8
 	mkdir d
 	touch $'d/\xff'
@@ -730,7 +660,6 @@ summary() {
 }
 
 @test "linkcount: -r counts symlinks themselves and never follows them" {
-	skip_unless_applet linkcount
 	mkdir d e
 	touch e/f
 	command ln e/f e/g
@@ -742,7 +671,6 @@ summary() {
 }
 
 @test "linkcount: -r does not follow a symlink operand to a directory" {
-	skip_unless_applet linkcount
 	mkdir e
 	touch e/f
 	command ln -s e link
@@ -752,7 +680,6 @@ summary() {
 }
 
 @test "linkcount: -r -L counts the files symlinks point to" {
-	skip_unless_applet linkcount
 	mkdir d e
 	touch e/f
 	command ln e/f e/g
@@ -765,7 +692,6 @@ summary() {
 }
 
 @test "linkcount: -r -L does not walk into symlinked directories" {
-	skip_unless_applet linkcount
 	mkdir d e
 	touch e/f
 	command ln -s ../e d/dirlink
@@ -775,7 +701,6 @@ summary() {
 }
 
 @test "linkcount: -r -L reports a dangling symlink and goes on, exit 1" {
-	skip_unless_applet linkcount
 	mkdir d
 	command ln -s nowhere d/dangling
 	touch d/f
@@ -786,7 +711,6 @@ summary() {
 }
 
 @test "linkcount: -r with a missing PATH among good ones, exit 1" {
-	skip_unless_applet linkcount
 	mkdir d e
 	touch d/f e/g
 	run -1 --separate-stderr lb linkcount -r d missing e
@@ -796,7 +720,6 @@ summary() {
 }
 
 @test "linkcount: -r output to a full device is a write error" {
-	skip_unless_applet linkcount
 	[ -c /dev/full ] || skip "no /dev/full"
 	mkdir d
 	touch d/f
@@ -808,7 +731,6 @@ summary() {
 # --- --summary -------------------------------------------------------------
 
 @test "linkcount: --summary tells what deleting a tree would free" {
-	skip_unless_applet linkcount
 	make_summary_tree
 	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
 		t/sub/deep/three t/sub/link)
@@ -818,7 +740,6 @@ summary() {
 }
 
 @test "linkcount: --summary counts names in any of the PATHs as inside" {
-	skip_unless_applet linkcount
 	make_summary_tree
 	freed=$(bytes t t/sub t/sub/deep o t/big t/kept t/one t/sub/two \
 		t/sub/deep/three t/sub/link)
@@ -828,7 +749,6 @@ summary() {
 }
 
 @test "linkcount: --summary counts each inode once when PATHs overlap" {
-	skip_unless_applet linkcount
 	make_summary_tree
 	freed=$(bytes t t/sub t/sub/deep t/big t/one t/sub/two \
 		t/sub/deep/three t/sub/link)
@@ -838,7 +758,6 @@ summary() {
 }
 
 @test "linkcount: --summary of an empty directory frees its own blocks" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -0 --separate-stderr lb linkcount -r --summary d
 	assert_output_is "$(summary 0 0 0 0 "$(bytes d)" 0)"
@@ -846,7 +765,6 @@ summary() {
 }
 
 @test "linkcount: --summary of a file kept by another name frees nothing" {
-	skip_unless_applet linkcount
 	head -c 5000 /dev/zero >f
 	command ln f g
 	run -0 --separate-stderr lb linkcount -r --summary f
@@ -855,7 +773,6 @@ summary() {
 }
 
 @test "linkcount: --summary with a missing PATH sums the others, exit 1" {
-	skip_unless_applet linkcount
 	mkdir d
 	head -c 100 /dev/zero >d/f
 	run -1 --separate-stderr lb linkcount -r --summary d missing
@@ -865,7 +782,6 @@ summary() {
 }
 
 @test "linkcount: --summary without -r is a usage error" {
-	skip_unless_applet linkcount
 	touch f
 	run -2 --separate-stderr lb linkcount --summary f
 	assert_output_is ""
@@ -873,7 +789,6 @@ summary() {
 }
 
 @test "linkcount: --summary with -c is a usage error" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -2 --separate-stderr lb linkcount -r --summary -c 1 d
 	assert_output_is ""
@@ -881,7 +796,6 @@ summary() {
 }
 
 @test "linkcount: --summary with -m is a usage error" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -2 --separate-stderr lb linkcount -r --summary -m 2 d
 	assert_output_is ""
@@ -889,7 +803,6 @@ summary() {
 }
 
 @test "linkcount: --summary with -M is a usage error" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -2 --separate-stderr lb linkcount -r -M 2 --summary d
 	assert_output_is ""
@@ -897,7 +810,6 @@ summary() {
 }
 
 @test "linkcount: --summary with -L is a usage error" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -2 --separate-stderr lb linkcount -r -L --summary d
 	assert_output_is ""
@@ -905,7 +817,6 @@ summary() {
 }
 
 @test "linkcount: --summary with -0 is a usage error" {
-	skip_unless_applet linkcount
 	mkdir d
 	run -2 --separate-stderr lb linkcount -r -0 --summary d
 	assert_output_is ""
@@ -914,47 +825,9 @@ summary() {
 
 # --- against find(1) on generated trees ------------------------------------
 
-# gen_tree SEED DIR: a random tree of about 2000 entries in DIR, with hard
-# links across directories: tests/bench/mktree when it and a compiler are
-# there, else a seeded bash loop.
-gen_tree() {
-	local mktree=$BATS_TEST_DIRNAME/bench/mktree
-	if [ -x "$mktree" ] && command -v "${CC:-cc}" >/dev/null; then
-		"$mktree" -q "$1" 2000 "$2"
-		return
-	fi
-	local i d
-	local -a dirs files
-	RANDOM=$1
-	mkdir "$2"
-	dirs=("$2")
-	files=()
-	for ((i = 0; i < 2000; i++)); do
-		d=${dirs[RANDOM % ${#dirs[@]}]}
-		case $((RANDOM % 12)) in
-		0 | 1)
-			mkdir "$d/d$i"
-			dirs+=("$d/d$i")
-			;;
-		2 | 3)
-			[ "${#files[@]}" -eq 0 ] ||
-				command ln "${files[RANDOM % ${#files[@]}]}" "$d/h$i"
-			;;
-		4)
-			command ln -s "x$i" "$d/l$i"
-			;;
-		*)
-			head -c $((RANDOM % 9000)) /dev/zero >"$d/f$i"
-			files+=("$d/f$i")
-			;;
-		esac
-	done
-}
-
 @test "linkcount: -r lists what find lists on generated trees" {
-	skip_unless_applet linkcount
 	for seed in 2 8; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -s "$seed" "T$seed"
 		find "T$seed" ! -type d -printf '%n\t%p\n' | LC_ALL=C sort >want
 		lb linkcount -r "T$seed" | LC_ALL=C sort >got
 		cmp got want
@@ -962,9 +835,8 @@ gen_tree() {
 }
 
 @test "linkcount: --summary adds up what find sees on generated trees" {
-	skip_unless_applet linkcount
 	for seed in 4 13; do
-		gen_tree "$seed" "T$seed"
+		gen_tree -s "$seed" "T$seed"
 		# Give some files names outside the tree.
 		mkdir "out$seed"
 		find "T$seed" -type f | head -n 30 | while IFS= read -r f; do

@@ -7,6 +7,12 @@ USAGE_APPLET=ln # for usage_error
 # purpose (atomic -f/-i/-b, backups by hard link, -i declined exits 1,
 # --sync, --skip-same, --sy ambiguous) the test says so.
 
+# Each test runs in its own scratch directory, on builds carrying ln.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet ln
+}
+
 # Messages are matched whole where the strerror text is the same in glibc
 # and musl (File exists, Not a directory, No such file or directory), and
 # up to it elsewhere.
@@ -57,7 +63,6 @@ regular_with() {
 # --- the four forms ---------------------------------------------------------
 
 @test "ln: TARGET LINK_NAME makes a hard link" {
-	skip_unless_applet ln
 	echo data >a
 	run -0 --separate-stderr lb ln a b
 	assert_output_is ""
@@ -67,7 +72,6 @@ regular_with() {
 }
 
 @test "ln: TARGET LINK_NAME, LINK_NAME a directory, links inside it" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -0 --separate-stderr lb ln a d
@@ -77,7 +81,6 @@ regular_with() {
 }
 
 @test "ln: TARGET alone links into the current directory" {
-	skip_unless_applet ln
 	mkdir d
 	echo data >d/f
 	run -0 --separate-stderr lb ln d/f
@@ -87,7 +90,6 @@ regular_with() {
 }
 
 @test "ln: TARGET alone names the link './NAME' in messages" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln f
 	assert_output_is ""
@@ -95,7 +97,6 @@ regular_with() {
 }
 
 @test "ln: TARGET alone with -v reports './NAME'" {
-	skip_unless_applet ln
 	mkdir d
 	touch d/f
 	run -0 --separate-stderr lb ln -sv d/f
@@ -105,7 +106,6 @@ regular_with() {
 }
 
 @test "ln: TARGET... DIRECTORY links each TARGET into DIRECTORY" {
-	skip_unless_applet ln
 	touch a b
 	mkdir d
 	run -0 --separate-stderr lb ln a b d
@@ -116,7 +116,6 @@ regular_with() {
 }
 
 @test "ln: TARGET... DIRECTORY uses the last component of each TARGET" {
-	skip_unless_applet ln
 	mkdir -p x/y d
 	touch x/y/f
 	run -0 --separate-stderr lb ln x/y/f d
@@ -126,7 +125,6 @@ regular_with() {
 }
 
 @test "ln: -t DIRECTORY TARGET... links each TARGET into DIRECTORY" {
-	skip_unless_applet ln
 	touch a b
 	mkdir d
 	run -0 --separate-stderr lb ln -t d a b
@@ -137,7 +135,6 @@ regular_with() {
 }
 
 @test "ln: --target-directory=DIRECTORY is -t" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -0 --separate-stderr lb ln --target-directory=d a
@@ -147,7 +144,6 @@ regular_with() {
 }
 
 @test "ln: --target-directory DIRECTORY takes a separate argument" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -0 --separate-stderr lb ln --target-directory d a
@@ -159,7 +155,6 @@ regular_with() {
 # --- -s, --symbolic ---------------------------------------------------------
 
 @test "ln: -s makes a symbolic link holding TARGET as written" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -s ./a b
 	assert_output_is ""
@@ -169,7 +164,6 @@ regular_with() {
 }
 
 @test "ln: --symbolic is -s" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln --symbolic a b
 	assert_output_is ""
@@ -178,7 +172,6 @@ regular_with() {
 }
 
 @test "ln: -s to a TARGET that does not exist makes a dangling link" {
-	skip_unless_applet ln
 	run -0 --separate-stderr lb ln -s missing b
 	assert_output_is ""
 	assert_stderr_is ""
@@ -187,7 +180,6 @@ regular_with() {
 }
 
 @test "ln: -s TARGET... DIRECTORY stores each TARGET as written" {
-	skip_unless_applet ln
 	touch a b
 	mkdir d
 	run -0 --separate-stderr lb ln -s a b d
@@ -200,7 +192,6 @@ regular_with() {
 # --- -f, --force ------------------------------------------------------------
 
 @test "ln: -f replaces an existing file with a hard link" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	run -0 --separate-stderr lb ln -f a b
@@ -211,7 +202,6 @@ regular_with() {
 }
 
 @test "ln: --force is -f" {
-	skip_unless_applet ln
 	touch a b
 	run -0 --separate-stderr lb ln --force a b
 	assert_output_is ""
@@ -220,7 +210,6 @@ regular_with() {
 }
 
 @test "ln: -sf replaces an existing symlink" {
-	skip_unless_applet ln
 	touch old new
 	command ln -s old link
 	run -0 --separate-stderr lb ln -sf new link
@@ -231,7 +220,6 @@ regular_with() {
 }
 
 @test "ln: -sf replaces by a new inode and leaves no temporary" {
-	skip_unless_applet ln
 	touch old new
 	command ln -s old link
 	before=$(inode link)
@@ -244,7 +232,6 @@ regular_with() {
 }
 
 @test "ln: -sf renames a temporary over LINK_NAME, never removing it" {
-	skip_unless_applet ln
 	touch old new
 	command ln -s old link
 	traced unlink,unlinkat,rename,renameat,renameat2 ln -sf new link
@@ -256,7 +243,6 @@ regular_with() {
 }
 
 @test "ln: -f over a name that already is the same inode leaves no temporary" {
-	skip_unless_applet ln
 	echo data >a
 	command ln a b
 	run -0 --separate-stderr lb ln -f a b
@@ -268,7 +254,6 @@ regular_with() {
 }
 
 @test "ln: -fv over the same inode in the directory form leaves no temporary" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	command ln a d/a
@@ -280,7 +265,6 @@ regular_with() {
 }
 
 @test "ln: -f into a directory replaces the name there" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	echo old >d/a
@@ -296,7 +280,6 @@ regular_with() {
 # bats trims the white space at the end of $stderr, so the tests below see
 # the prompt without its final space; this one checks the exact bytes.
 @test "ln: -i prompts on stderr with 'ln: replace NAME? ', no newline" {
-	skip_unless_applet ln
 	touch a b
 	answer $'y\n' ln -i a b 2>"$BATS_FILE_TMPDIR/prompt.$BATS_TEST_NUMBER"
 	[ "$(cat "$BATS_FILE_TMPDIR/prompt.$BATS_TEST_NUMBER"; echo .)" = \
@@ -305,7 +288,6 @@ regular_with() {
 }
 
 @test "ln: -i answered y replaces LINK_NAME" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	run -0 --separate-stderr answer $'y\n' ln -i a b
@@ -316,7 +298,6 @@ regular_with() {
 }
 
 @test "ln: -i answered n leaves LINK_NAME and exits 1 (linkbox)" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	run -1 --separate-stderr answer $'n\n' ln -i a b
@@ -327,7 +308,6 @@ regular_with() {
 }
 
 @test "ln: -i at end of input leaves LINK_NAME and exits 1 (linkbox)" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	run -1 --separate-stderr answer '' ln -i a b
@@ -337,7 +317,6 @@ regular_with() {
 }
 
 @test "ln: --interactive is -i" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr answer $'yes\n' ln --interactive -s a b
@@ -347,7 +326,6 @@ regular_with() {
 }
 
 @test "ln: -i does not ask when LINK_NAME does not exist" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr answer '' ln -i a b
 	assert_output_is ""
@@ -356,7 +334,6 @@ regular_with() {
 }
 
 @test "ln: -i after -f wins (declined: exit 1, linkbox)" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -1 --separate-stderr answer $'n\n' ln -f -i a b
@@ -366,7 +343,6 @@ regular_with() {
 }
 
 @test "ln: -f after -i wins" {
-	skip_unless_applet ln
 	touch a b
 	run -0 --separate-stderr answer '' ln -i -f a b
 	assert_output_is ""
@@ -377,7 +353,6 @@ regular_with() {
 # --- -n, --no-dereference ---------------------------------------------------
 
 @test "ln: -sf without -n links inside the directory a symlink points to" {
-	skip_unless_applet ln
 	mkdir dir
 	command ln -s dir l
 	touch f
@@ -389,7 +364,6 @@ regular_with() {
 }
 
 @test "ln: -n treats a symlink to a directory as a file (with -f)" {
-	skip_unless_applet ln
 	mkdir dir
 	command ln -s dir l
 	touch f
@@ -402,7 +376,6 @@ regular_with() {
 }
 
 @test "ln: --no-dereference is -n" {
-	skip_unless_applet ln
 	mkdir dir
 	command ln -s dir l
 	touch f
@@ -413,7 +386,6 @@ regular_with() {
 }
 
 @test "ln: -n without -f fails on a symlink to a directory" {
-	skip_unless_applet ln
 	mkdir dir
 	command ln -s dir l
 	touch f
@@ -424,7 +396,6 @@ regular_with() {
 }
 
 @test "ln: -sfn flips a deploy symlink from one release to the next" {
-	skip_unless_applet ln
 	mkdir -p releases/41 releases/42
 	command ln -s releases/41 current
 	run -0 --separate-stderr lb ln -sfn releases/42 current
@@ -438,7 +409,6 @@ regular_with() {
 # --- -T, --no-target-directory ----------------------------------------------
 
 @test "ln: -T links to LINK_NAME itself" {
-	skip_unless_applet ln
 	touch f
 	run -0 --separate-stderr lb ln -T f g
 	assert_output_is ""
@@ -447,7 +417,6 @@ regular_with() {
 }
 
 @test "ln: -T does not link into a directory" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	run -1 --separate-stderr lb ln -T f d
@@ -457,7 +426,6 @@ regular_with() {
 }
 
 @test "ln: --no-target-directory is -T" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	run -1 --separate-stderr lb ln -s --no-target-directory f d
@@ -467,7 +435,6 @@ regular_with() {
 }
 
 @test "ln: -sfT replaces a symlink to a directory" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	command ln -s d l
@@ -481,7 +448,6 @@ regular_with() {
 # --- -v, --verbose ----------------------------------------------------------
 
 @test "ln: -v reports a hard link as 'LINK' => 'TARGET'" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -v a b
 	assert_output_is "'b' => 'a'"
@@ -489,7 +455,6 @@ regular_with() {
 }
 
 @test "ln: -v reports a symbolic link as 'LINK' -> 'TARGET'" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -sv a b
 	assert_output_is "'b' -> 'a'"
@@ -497,7 +462,6 @@ regular_with() {
 }
 
 @test "ln: --verbose is -v" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln --verbose a b
 	assert_output_is "'b' => 'a'"
@@ -505,7 +469,6 @@ regular_with() {
 }
 
 @test "ln: -v reports each link of the directory form" {
-	skip_unless_applet ln
 	touch a b
 	mkdir d
 	run -0 --separate-stderr lb ln -v a b d
@@ -514,7 +477,6 @@ regular_with() {
 }
 
 @test "ln: -v with a backup reports 'BACKUP' ~ 'LINK' => 'TARGET'" {
-	skip_unless_applet ln
 	touch a b
 	run -0 --separate-stderr lb ln -vb a b
 	assert_output_is "'b~' ~ 'b' => 'a'"
@@ -522,7 +484,6 @@ regular_with() {
 }
 
 @test "ln: -sv with a backup reports 'BACKUP' ~ 'LINK' -> 'TARGET'" {
-	skip_unless_applet ln
 	touch a b
 	run -0 --separate-stderr lb ln -svb a b
 	assert_output_is "'b~' ~ 'b' -> 'a'"
@@ -530,7 +491,6 @@ regular_with() {
 }
 
 @test "ln: -v with a backup in another directory names both with it" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	touch d/b
@@ -542,7 +502,6 @@ regular_with() {
 # --- -r, --relative ---------------------------------------------------------
 
 @test "ln: -sr in one directory gives the bare name" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -sr a b
 	assert_output_is ""
@@ -551,7 +510,6 @@ regular_with() {
 }
 
 @test "ln: --relative is -r" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -s --relative "$PWD/a" b
 	assert_output_is ""
@@ -560,7 +518,6 @@ regular_with() {
 }
 
 @test "ln: -sr across directories climbs with ../" {
-	skip_unless_applet ln
 	mkdir -p x/y z
 	touch x/y/f
 	run -0 --separate-stderr lb ln -srv x/y/f z/l
@@ -571,7 +528,6 @@ regular_with() {
 }
 
 @test "ln: -sr into a directory is relative to that directory" {
-	skip_unless_applet ln
 	mkdir -p x/y
 	touch a
 	run -0 --separate-stderr lb ln -sr a x/y/
@@ -581,7 +537,6 @@ regular_with() {
 }
 
 @test "ln: -sr with -t is relative to DIRECTORY" {
-	skip_unless_applet ln
 	mkdir d
 	touch a
 	run -0 --separate-stderr lb ln -sr -t d a
@@ -591,7 +546,6 @@ regular_with() {
 }
 
 @test "ln: -sr canonicalises a TARGET reached through a symlinked directory" {
-	skip_unless_applet ln
 	mkdir -p real other
 	touch real/f
 	command ln -s real alias
@@ -602,7 +556,6 @@ regular_with() {
 }
 
 @test "ln: -sr canonicalises a LINK_NAME inside a symlinked directory" {
-	skip_unless_applet ln
 	mkdir -p real/sub
 	touch real/f
 	command ln -s real/sub alias
@@ -614,7 +567,6 @@ regular_with() {
 }
 
 @test "ln: -sr resolves a TARGET that is itself a symlink" {
-	skip_unless_applet ln
 	mkdir -p x/y z
 	touch x/y/f
 	command ln -s ../x/y/f z/l
@@ -625,7 +577,6 @@ regular_with() {
 }
 
 @test "ln: -sr to a TARGET that does not exist" {
-	skip_unless_applet ln
 	mkdir x
 	run -0 --separate-stderr lb ln -sr nope/deeper x/g
 	assert_output_is ""
@@ -636,7 +587,6 @@ regular_with() {
 # --- -b, --backup, -S -------------------------------------------------------
 
 @test "ln: -b keeps the replaced file as NAME~" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	old=$(inode b)
@@ -650,7 +600,6 @@ regular_with() {
 }
 
 @test "ln: -b without an existing LINK_NAME makes no backup" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln -b a b
 	assert_output_is ""
@@ -660,7 +609,6 @@ regular_with() {
 }
 
 @test "ln: -b takes the backup as a hard link, never removing LINK_NAME" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	traced link,linkat,unlink,unlinkat,rename,renameat,renameat2 \
@@ -677,7 +625,6 @@ regular_with() {
 }
 
 @test "ln: -b replaces an older NAME~" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	echo older >b~
@@ -689,7 +636,6 @@ regular_with() {
 }
 
 @test "ln: --backup without CONTROL is -b" {
-	skip_unless_applet ln
 	echo new >a
 	echo old >b
 	run -0 --separate-stderr lb ln --backup a b
@@ -700,7 +646,6 @@ regular_with() {
 }
 
 @test "ln: --backup=numbered makes NAME.~1~, then NAME.~2~" {
-	skip_unless_applet ln
 	echo 1 >a
 	echo 2 >b
 	echo 3 >c
@@ -717,7 +662,6 @@ regular_with() {
 }
 
 @test "ln: --backup=t is numbered" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --backup=t a b
@@ -728,7 +672,6 @@ regular_with() {
 }
 
 @test "ln: --backup=existing is simple while there is no numbered backup" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --backup=existing a b
@@ -739,7 +682,6 @@ regular_with() {
 }
 
 @test "ln: --backup=existing is numbered once a numbered backup exists" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	echo older >b.~1~
@@ -752,7 +694,6 @@ regular_with() {
 }
 
 @test "ln: --backup=nil is existing" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	echo older >b.~1~
@@ -763,7 +704,6 @@ regular_with() {
 }
 
 @test "ln: -b defaults to existing" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	echo older >b.~3~
@@ -775,7 +715,6 @@ regular_with() {
 }
 
 @test "ln: --backup=simple makes NAME~ even beside numbered backups" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	echo older >b.~1~
@@ -787,7 +726,6 @@ regular_with() {
 }
 
 @test "ln: --backup=never is simple" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	echo older >b.~1~
@@ -799,7 +737,6 @@ regular_with() {
 }
 
 @test "ln: --backup=none makes no backup and does not replace" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -1 --separate-stderr lb ln --backup=none a b
@@ -809,7 +746,6 @@ regular_with() {
 }
 
 @test "ln: --backup=off with -f replaces without a backup" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln -f --backup=off a b
@@ -820,7 +756,6 @@ regular_with() {
 }
 
 @test "ln: --backup=CONTROL may be abbreviated" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --backup=nu a b
@@ -830,7 +765,6 @@ regular_with() {
 }
 
 @test "ln: --backup= (empty) is the default, existing" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --backup= a b
@@ -840,7 +774,6 @@ regular_with() {
 }
 
 @test "ln: VERSION_CONTROL sets the backup type of -b" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	VERSION_CONTROL=numbered run -0 --separate-stderr lb ln -b a b
@@ -850,7 +783,6 @@ regular_with() {
 }
 
 @test "ln: --backup=CONTROL overrides VERSION_CONTROL" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	VERSION_CONTROL=numbered run -0 --separate-stderr \
@@ -861,7 +793,6 @@ regular_with() {
 }
 
 @test "ln: VERSION_CONTROL alone makes no backup" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	VERSION_CONTROL=numbered run -1 --separate-stderr lb ln a b
@@ -871,7 +802,6 @@ regular_with() {
 }
 
 @test "ln: SIMPLE_BACKUP_SUFFIX sets the suffix" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	SIMPLE_BACKUP_SUFFIX=.old run -0 --separate-stderr lb ln -vb a b
@@ -881,7 +811,6 @@ regular_with() {
 }
 
 @test "ln: -S SUFFIX implies a backup with that suffix" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln -S .bak a b
@@ -892,7 +821,6 @@ regular_with() {
 }
 
 @test "ln: --suffix=SUFFIX is -S" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --suffix=.bak a b
@@ -902,7 +830,6 @@ regular_with() {
 }
 
 @test "ln: -S overrides SIMPLE_BACKUP_SUFFIX" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	SIMPLE_BACKUP_SUFFIX=.old run -0 --separate-stderr lb ln -S .bak a b
@@ -913,7 +840,6 @@ regular_with() {
 }
 
 @test "ln: a suffix containing a slash falls back to ~" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln -S x/y a b
@@ -923,7 +849,6 @@ regular_with() {
 }
 
 @test "ln: an invalid backup CONTROL is a usage error" {
-	skip_unless_applet ln
 	touch a b
 	LC_ALL=C run -1 --separate-stderr lb ln --backup=foo a b
 	assert_output_is ""
@@ -932,7 +857,6 @@ regular_with() {
 }
 
 @test "ln: an ambiguous backup CONTROL is a usage error" {
-	skip_unless_applet ln
 	touch a b
 	LC_ALL=C run -1 --separate-stderr lb ln --backup=n a b
 	assert_output_is ""
@@ -940,7 +864,6 @@ regular_with() {
 }
 
 @test "ln: an invalid VERSION_CONTROL is a usage error with -b" {
-	skip_unless_applet ln
 	touch a b
 	LC_ALL=C VERSION_CONTROL=bad run -1 --separate-stderr lb ln -b a b
 	assert_output_is ""
@@ -949,7 +872,6 @@ regular_with() {
 }
 
 @test "ln: -b with the same file is refused" {
-	skip_unless_applet ln
 	echo data >f
 	run -1 --separate-stderr lb ln -b f f
 	assert_output_is ""
@@ -961,7 +883,6 @@ regular_with() {
 # --- -L, -P -----------------------------------------------------------------
 
 @test "ln: -L hard links the file a symlink TARGET points to" {
-	skip_unless_applet ln
 	touch f
 	command ln -s f s
 	run -0 --separate-stderr lb ln -L s l
@@ -972,7 +893,6 @@ regular_with() {
 }
 
 @test "ln: --logical is -L" {
-	skip_unless_applet ln
 	touch f
 	command ln -s f s
 	run -0 --separate-stderr lb ln --logical s l
@@ -983,7 +903,6 @@ regular_with() {
 }
 
 @test "ln: -P hard links a symlink TARGET itself" {
-	skip_unless_applet ln
 	touch f
 	command ln -s f s
 	run -0 --separate-stderr lb ln -P s p
@@ -994,7 +913,6 @@ regular_with() {
 }
 
 @test "ln: --physical is -P" {
-	skip_unless_applet ln
 	touch f
 	command ln -s f s
 	run -0 --separate-stderr lb ln --physical s p
@@ -1004,7 +922,6 @@ regular_with() {
 }
 
 @test "ln: hard links to a symlink are physical by default" {
-	skip_unless_applet ln
 	command ln -s missing s
 	run -0 --separate-stderr lb ln s l
 	assert_output_is ""
@@ -1013,7 +930,6 @@ regular_with() {
 }
 
 @test "ln: the last of -L and -P counts" {
-	skip_unless_applet ln
 	touch f
 	command ln -s f s
 	run -0 --separate-stderr lb ln -LP s p
@@ -1026,7 +942,6 @@ regular_with() {
 }
 
 @test "ln: -L through a dangling symlink fails to access it" {
-	skip_unless_applet ln
 	command ln -s missing s
 	run -1 --separate-stderr lb ln -L s l
 	assert_output_is ""
@@ -1037,7 +952,6 @@ regular_with() {
 # --- -d, -F, --directory ----------------------------------------------------
 
 @test "ln: -d tries to hard link a directory" {
-	skip_unless_applet ln
 	mkdir d
 	run -1 --separate-stderr lb ln -d d g
 	assert_output_is ""
@@ -1046,7 +960,6 @@ regular_with() {
 }
 
 @test "ln: -F is -d" {
-	skip_unless_applet ln
 	mkdir d
 	run -1 --separate-stderr lb ln -F d g
 	assert_output_is ""
@@ -1054,7 +967,6 @@ regular_with() {
 }
 
 @test "ln: --directory is -d" {
-	skip_unless_applet ln
 	mkdir d
 	run -1 --separate-stderr lb ln --directory d g
 	assert_output_is ""
@@ -1062,7 +974,6 @@ regular_with() {
 }
 
 @test "ln: a directory TARGET without -d is refused" {
-	skip_unless_applet ln
 	mkdir d
 	run -1 --separate-stderr lb ln d g
 	assert_output_is ""
@@ -1071,7 +982,6 @@ regular_with() {
 }
 
 @test "ln: a directory TARGET that needs quoting is quoted" {
-	skip_unless_applet ln
 	mkdir 'd d'
 	run -1 --separate-stderr lb ln 'd d' g
 	assert_output_is ""
@@ -1081,7 +991,6 @@ regular_with() {
 # --- --help, --version ------------------------------------------------------
 
 @test "ln: --help prints the usage to stdout" {
-	skip_unless_applet ln
 	run -0 --separate-stderr lb ln --help
 	assert_stderr_is ""
 	[ "${lines[0]}" = "Usage: ln [OPTION]... [-T] TARGET LINK_NAME" ]
@@ -1093,7 +1002,6 @@ regular_with() {
 }
 
 @test "ln: --help among other arguments still prints the usage" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln a b --help
 	assert_stderr_is ""
@@ -1102,7 +1010,6 @@ regular_with() {
 }
 
 @test "ln: --version prints the name and version" {
-	skip_unless_applet ln
 	version=$(lb linkbox --version)
 	run -0 --separate-stderr lb ln --version
 	assert_output_is "ln (linkbox) ${version#linkbox }"
@@ -1112,7 +1019,6 @@ regular_with() {
 # --- option parsing ---------------------------------------------------------
 
 @test "ln: unambiguous abbreviations: --sym" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln --sym a b
 	assert_output_is ""
@@ -1121,7 +1027,6 @@ regular_with() {
 }
 
 @test "ln: unambiguous abbreviations: --no-t" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -1 --separate-stderr lb ln --no-t a d
@@ -1130,7 +1035,6 @@ regular_with() {
 }
 
 @test "ln: unambiguous abbreviations: --target=DIR" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -0 --separate-stderr lb ln --target=d a
@@ -1140,7 +1044,6 @@ regular_with() {
 }
 
 @test "ln: --sy is ambiguous between --symbolic and --sync (linkbox)" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln --sy a b
 	assert_output_is ""
@@ -1150,7 +1053,6 @@ regular_with() {
 }
 
 @test "ln: options may follow operands" {
-	skip_unless_applet ln
 	touch a
 	run -0 --separate-stderr lb ln a b -s
 	assert_output_is ""
@@ -1159,7 +1061,6 @@ regular_with() {
 }
 
 @test "ln: POSIXLY_CORRECT stops option parsing at the first operand" {
-	skip_unless_applet ln
 	touch a
 	POSIXLY_CORRECT=1 run -1 --separate-stderr lb ln a b -s
 	assert_output_is ""
@@ -1168,7 +1069,6 @@ regular_with() {
 }
 
 @test "ln: POSIXLY_CORRECT still takes options before the operands" {
-	skip_unless_applet ln
 	touch a
 	POSIXLY_CORRECT=1 run -0 --separate-stderr lb ln -s a b
 	assert_output_is ""
@@ -1177,7 +1077,6 @@ regular_with() {
 }
 
 @test "ln: -- ends the options" {
-	skip_unless_applet ln
 	touch -- -f
 	run -0 --separate-stderr lb ln -v -- -f -g
 	assert_output_is "'-g' => '-f'"
@@ -1186,7 +1085,6 @@ regular_with() {
 }
 
 @test "ln: a name with a leading - is an option without --" {
-	skip_unless_applet ln
 	touch -- -f
 	run -1 --separate-stderr lb ln -f -g
 	assert_output_is ""
@@ -1196,14 +1094,12 @@ regular_with() {
 # --- usage errors -----------------------------------------------------------
 
 @test "ln: no operand: missing file operand" {
-	skip_unless_applet ln
 	run -1 --separate-stderr lb ln
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing file operand")"
 }
 
 @test "ln: -T with one operand: missing destination file operand" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln -T a
 	assert_output_is ""
@@ -1212,7 +1108,6 @@ regular_with() {
 }
 
 @test "ln: -T with three operands: extra operand" {
-	skip_unless_applet ln
 	touch a b
 	run -1 --separate-stderr lb ln -T a b c
 	assert_output_is ""
@@ -1221,7 +1116,6 @@ regular_with() {
 }
 
 @test "ln: -r without -s is refused" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln -r a b
 	assert_output_is ""
@@ -1230,7 +1124,6 @@ regular_with() {
 }
 
 @test "ln: -t given twice is refused" {
-	skip_unless_applet ln
 	touch a
 	mkdir d e
 	run -1 --separate-stderr lb ln -t d -t e a
@@ -1240,7 +1133,6 @@ regular_with() {
 }
 
 @test "ln: -t with -T is refused" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -1 --separate-stderr lb ln -t d -T a b
@@ -1251,7 +1143,6 @@ regular_with() {
 }
 
 @test "ln: an unknown short option" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln -x a b
 	assert_output_is ""
@@ -1260,7 +1151,6 @@ regular_with() {
 }
 
 @test "ln: an unknown long option" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln --bogus a b
 	assert_output_is ""
@@ -1268,7 +1158,6 @@ regular_with() {
 }
 
 @test "ln: an argument to an option that takes none" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln --force=1 a b
 	assert_output_is ""
@@ -1277,14 +1166,12 @@ regular_with() {
 }
 
 @test "ln: -t without its argument" {
-	skip_unless_applet ln
 	run -1 --separate-stderr lb ln -t
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "option requires an argument -- 't'")"
 }
 
 @test "ln: --suffix without its argument" {
-	skip_unless_applet ln
 	run -1 --separate-stderr lb ln --suffix
 	assert_output_is ""
 	assert_stderr_is "$(usage_error \
@@ -1294,7 +1181,6 @@ regular_with() {
 # --- failures ---------------------------------------------------------------
 
 @test "ln: an existing LINK_NAME: failed to create symbolic link" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -1 --separate-stderr lb ln -s a b
@@ -1304,7 +1190,6 @@ regular_with() {
 }
 
 @test "ln: an existing LINK_NAME: failed to create hard link" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -1 --separate-stderr lb ln a b
@@ -1314,7 +1199,6 @@ regular_with() {
 }
 
 @test "ln: a missing parent directory names both in the message" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln f x/y
 	assert_output_is ""
@@ -1322,7 +1206,6 @@ regular_with() {
 }
 
 @test "ln: -s with a missing parent directory" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln -s f x/y
 	assert_output_is ""
@@ -1330,7 +1213,6 @@ regular_with() {
 }
 
 @test "ln: -f with a missing parent directory fails like without -f" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln -f f x/y
 	assert_output_is ""
@@ -1338,7 +1220,6 @@ regular_with() {
 }
 
 @test "ln: -sf with a missing parent directory fails like without -f" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln -sf f x/y
 	assert_output_is ""
@@ -1346,14 +1227,12 @@ regular_with() {
 }
 
 @test "ln: -s with an empty TARGET names it in the message" {
-	skip_unless_applet ln
 	run -1 --separate-stderr lb ln -s '' b
 	assert_output_is ""
 	assert_stderr_is "ln: failed to create symbolic link 'b' -> '': $ENOENT"
 }
 
 @test "ln: a missing TARGET: failed to access" {
-	skip_unless_applet ln
 	run -1 --separate-stderr lb ln missing b
 	assert_output_is ""
 	assert_stderr_is "ln: failed to access 'missing': $ENOENT"
@@ -1361,7 +1240,6 @@ regular_with() {
 }
 
 @test "ln: -f f f: the same file, which stays as it was" {
-	skip_unless_applet ln
 	echo data >f
 	run -1 --separate-stderr lb ln -f f f
 	assert_output_is ""
@@ -1371,7 +1249,6 @@ regular_with() {
 }
 
 @test "ln: -sf f f: the same file, which stays a regular file" {
-	skip_unless_applet ln
 	echo data >f
 	run -1 --separate-stderr lb ln -sf f f
 	assert_output_is ""
@@ -1381,7 +1258,6 @@ regular_with() {
 }
 
 @test "ln: -f ./f f: the same directory entry, spelled differently" {
-	skip_unless_applet ln
 	echo data >f
 	command ln f g
 	run -1 --separate-stderr lb ln -f ./f f
@@ -1392,7 +1268,6 @@ regular_with() {
 }
 
 @test "ln: -f d/../a a: the same entry through .." {
-	skip_unless_applet ln
 	echo data >a
 	command ln a b
 	mkdir d
@@ -1404,7 +1279,6 @@ regular_with() {
 }
 
 @test "ln: -f l l on a symlink: the same file" {
-	skip_unless_applet ln
 	touch a
 	command ln -s a l
 	run -1 --separate-stderr lb ln -f l l
@@ -1415,7 +1289,6 @@ regular_with() {
 }
 
 @test "ln: -i f f answered y asks, then leaves f as it was" {
-	skip_unless_applet ln
 	echo data >f
 	run -0 --separate-stderr answer $'y\n' ln -i f f
 	assert_output_is ""
@@ -1427,7 +1300,6 @@ regular_with() {
 # Deliberate difference: GNU prompts and, answered y, turns f into a
 # symlink to itself, losing the file.  We refuse, as for -sf.
 @test "ln: -si f f refuses: the file is never turned into a loop" {
-	skip_unless_applet ln
 	echo data >f
 	run -1 --separate-stderr answer $'y\n' ln -si f f
 	assert_output_is ""
@@ -1436,7 +1308,6 @@ regular_with() {
 }
 
 @test "ln: -sfb f f keeps the file as f~ and makes f a symlink to itself" {
-	skip_unless_applet ln
 	echo data >f
 	run -0 --separate-stderr lb ln -sfb f f
 	assert_output_is ""
@@ -1446,7 +1317,6 @@ regular_with() {
 }
 
 @test "ln: -sf over a hard link of TARGET with another name replaces it" {
-	skip_unless_applet ln
 	echo data >a
 	command ln a b
 	run -0 --separate-stderr lb ln -sf a b
@@ -1457,7 +1327,6 @@ regular_with() {
 }
 
 @test "ln: -t with a non-directory: target is not a directory" {
-	skip_unless_applet ln
 	touch a c
 	run -1 --separate-stderr lb ln -t c a
 	assert_output_is ""
@@ -1465,7 +1334,6 @@ regular_with() {
 }
 
 @test "ln: -t with a missing directory: failed to access" {
-	skip_unless_applet ln
 	touch a
 	run -1 --separate-stderr lb ln -t missing a
 	assert_output_is ""
@@ -1473,7 +1341,6 @@ regular_with() {
 }
 
 @test "ln: a b c, c missing: target c, and nothing is created" {
-	skip_unless_applet ln
 	touch a b
 	run -1 --separate-stderr lb ln a b c
 	assert_output_is ""
@@ -1482,7 +1349,6 @@ regular_with() {
 }
 
 @test "ln: a b c, c a file: target c is not a directory, nothing created" {
-	skip_unless_applet ln
 	touch a b
 	echo data >c
 	run -1 --separate-stderr lb ln -s a b c
@@ -1493,7 +1359,6 @@ regular_with() {
 }
 
 @test "ln: -f onto a directory: cannot overwrite directory" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	run -1 --separate-stderr lb ln -fT f d
@@ -1503,7 +1368,6 @@ regular_with() {
 }
 
 @test "ln: -sbT onto a directory: cannot overwrite directory" {
-	skip_unless_applet ln
 	touch f
 	mkdir 'd d'
 	run -1 --separate-stderr lb ln -sbT f 'd d'
@@ -1514,7 +1378,6 @@ regular_with() {
 }
 
 @test "ln: -f does not replace a link it has just made" {
-	skip_unless_applet ln
 	mkdir a b c
 	touch a/f b/f
 	run -1 --separate-stderr lb ln -f a/f b/f c
@@ -1525,7 +1388,6 @@ regular_with() {
 }
 
 @test "ln: one bad operand among good ones: the good links are made" {
-	skip_unless_applet ln
 	touch a b
 	mkdir d
 	run -1 --separate-stderr lb ln -v a missing b d
@@ -1537,7 +1399,6 @@ regular_with() {
 }
 
 @test "ln: one existing name among new ones: the others are made" {
-	skip_unless_applet ln
 	touch a b c
 	mkdir d
 	echo old >d/b
@@ -1552,7 +1413,6 @@ regular_with() {
 # --- trailing slashes -------------------------------------------------------
 
 @test "ln: -s f d/ puts the link inside d" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	run -0 --separate-stderr lb ln -sv f d/
@@ -1562,7 +1422,6 @@ regular_with() {
 }
 
 @test "ln: d// names the link d/f" {
-	skip_unless_applet ln
 	touch f
 	mkdir d
 	run -0 --separate-stderr lb ln -v f d//
@@ -1572,7 +1431,6 @@ regular_with() {
 }
 
 @test "ln: f x/ with x a regular file fails: File exists" {
-	skip_unless_applet ln
 	touch f
 	echo data >x
 	run -1 --separate-stderr lb ln f x/
@@ -1582,7 +1440,6 @@ regular_with() {
 }
 
 @test "ln: -sf f x/ with x a regular file fails to access x/" {
-	skip_unless_applet ln
 	touch f
 	echo data >x
 	run -1 --separate-stderr lb ln -sf f x/
@@ -1592,7 +1449,6 @@ regular_with() {
 }
 
 @test "ln: f y/ with y missing: the parent is missing" {
-	skip_unless_applet ln
 	touch f
 	run -1 --separate-stderr lb ln f y/
 	assert_output_is ""
@@ -1603,7 +1459,6 @@ regular_with() {
 # --- names ------------------------------------------------------------------
 
 @test "ln: names with spaces" {
-	skip_unless_applet ln
 	touch 'a b'
 	run -0 --separate-stderr lb ln -v 'a b' 'c d'
 	assert_output_is "'c d' => 'a b'"
@@ -1612,7 +1467,6 @@ regular_with() {
 }
 
 @test "ln: a name with a newline is quoted on one line" {
-	skip_unless_applet ln
 	touch a$'\n'b c
 	run -1 --separate-stderr lb ln c a$'\n'b
 	assert_output_is ""
@@ -1621,7 +1475,6 @@ regular_with() {
 }
 
 @test "ln: -v quotes a name with a newline" {
-	skip_unless_applet ln
 	touch a$'\n'b
 	run -0 --separate-stderr lb ln -v a$'\n'b c
 	assert_output_is "'c' => 'a'\$'\\n''b'"
@@ -1630,7 +1483,6 @@ regular_with() {
 }
 
 @test "ln: a name with a single quote is double-quoted" {
-	skip_unless_applet ln
 	touch "it's" b
 	run -1 --separate-stderr lb ln b "it's"
 	assert_output_is ""
@@ -1638,7 +1490,6 @@ regular_with() {
 }
 
 @test "ln: a non-UTF-8 name is escaped in the C locale" {
-	skip_unless_applet ln
 	touch $'\377' b
 	LC_ALL=C run -1 --separate-stderr lb ln b $'\377'
 	assert_output_is ""
@@ -1647,7 +1498,6 @@ regular_with() {
 }
 
 @test "ln: -v escapes a non-UTF-8 name in the C locale" {
-	skip_unless_applet ln
 	touch $'\377'
 	LC_ALL=C run -0 --separate-stderr lb ln -v $'\377' b
 	assert_output_is "'b' => ''\$'\\377'"
@@ -1658,7 +1508,6 @@ regular_with() {
 # --- --sync (linkbox) -------------------------------------------------------
 
 @test "ln: --sync makes the same link" {
-	skip_unless_applet ln
 	touch a
 	mkdir d
 	run -0 --separate-stderr lb ln --sync -s a d/l
@@ -1668,7 +1517,6 @@ regular_with() {
 }
 
 @test "ln: --sync with -f replaces as without it" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --sync -fv a b
@@ -1679,7 +1527,6 @@ regular_with() {
 }
 
 @test "ln: --sync fsyncs the directory of the link" {
-	skip_unless_applet ln
 	need_strace -e trace=fsync
 	touch a
 	mkdir d
@@ -1694,7 +1541,6 @@ regular_with() {
 }
 
 @test "ln: without --sync nothing is fsynced" {
-	skip_unless_applet ln
 	touch a
 	traced fsync,fdatasync,syncfs,sync ln -s a l
 	! grep -Eq 'sync' "$TRACE"
@@ -1703,7 +1549,6 @@ regular_with() {
 # --- --skip-same (linkbox) --------------------------------------------------
 
 @test "ln: --skip-same leaves a symlink that is already right, without -f" {
-	skip_unless_applet ln
 	touch a
 	command ln -s a s
 	before=$(inode s)
@@ -1715,7 +1560,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same with -f leaves a symlink that is already right" {
-	skip_unless_applet ln
 	touch a
 	command ln -s a s
 	before=$(inode s)
@@ -1727,7 +1571,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same compares the symlink text, not what it resolves to" {
-	skip_unless_applet ln
 	touch a
 	command ln -s ./a s
 	run -1 --separate-stderr lb ln --skip-same -s a s
@@ -1737,7 +1580,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same with a different symlink and -f replaces it" {
-	skip_unless_applet ln
 	touch a b
 	command ln -s b s
 	run -0 --separate-stderr lb ln --skip-same -sf a s
@@ -1747,7 +1589,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same compares the text -r computes" {
-	skip_unless_applet ln
 	mkdir d
 	touch a
 	command ln -s ../a d/a
@@ -1759,7 +1600,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same leaves a hard link of the same inode" {
-	skip_unless_applet ln
 	touch a
 	command ln a b
 	run -0 --separate-stderr lb ln --skip-same a b
@@ -1770,7 +1610,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same with a different inode fails as without it" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -1 --separate-stderr lb ln --skip-same a b
@@ -1780,7 +1619,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same with a different inode and -f replaces it" {
-	skip_unless_applet ln
 	touch a
 	echo old >b
 	run -0 --separate-stderr lb ln --skip-same -f a b
@@ -1790,7 +1628,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same in the directory form" {
-	skip_unless_applet ln
 	touch a c
 	mkdir d
 	command ln a d/a
@@ -1802,7 +1639,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same prints nothing with -v for a link that is right" {
-	skip_unless_applet ln
 	touch a
 	command ln -s a s
 	run -0 --separate-stderr lb ln --skip-same -sv a s
@@ -1811,7 +1647,6 @@ regular_with() {
 }
 
 @test "ln: --skip-same makes no backup of a link that is right" {
-	skip_unless_applet ln
 	touch a
 	command ln a b
 	run -0 --separate-stderr lb ln --skip-same -b a b

@@ -3,7 +3,7 @@ load helpers
 
 # ln replaces LINK_NAME atomically: the new link is made as .NAME.ln.XXXXXX
 # beside it and rename(2)d over it.  Here (a) a reader lstat()ing the name
-# in a tight loop (tests/ln/reader.c) must never miss it while ln replaces
+# in a tight loop (tests/race/reader.c) must never miss it while ln replaces
 # it over and over, where rm + ln (the positive control) must; and (b) with
 # faults injected by strace into the calls that change the directory, the
 # name must never go missing and no temporary may be left (except after
@@ -15,17 +15,14 @@ MAX_SECONDS=8
 CONTROL_ROUNDS=300
 RENAMES=rename,renameat,renameat2
 
-# --- races ----------------------------------------------------------------
-
-# Build the reader once per file; skip without a C compiler.
-need_reader() {
+# Each test works in w/ of its scratch directory, away from the files of
+# bats' run --separate-stderr.
+setup() {
+	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
 	skip_unless_applet ln
-	READER=$BATS_FILE_TMPDIR/reader
-	[ -x "$READER" ] && return
-	command -v cc >/dev/null || skip "no cc to build the reader"
-	cc -O2 -o "$READER.$$" "$BATS_TEST_DIRNAME/ln/reader.c"
-	mv "$READER.$$" "$READER"
 }
+
+# --- races ----------------------------------------------------------------
 
 # race ROUNDS BODY: run BODY up to ROUNDS times (or MAX_SECONDS) while the
 # reader watches "link"; BODY adds what it replaced to $replaced.  Sets
@@ -34,10 +31,10 @@ race() {
 	local rounds=$1 body=$2 i pid end=$((SECONDS + MAX_SECONDS))
 
 	replaced=0
-	rm -f stop ready
-	"$READER" link $((MAX_SECONDS + 20)) stop ready >counts &
+	rm -f stop stop.ready
+	"$READER" -t $((MAX_SECONDS + 20)) lstat link stop >counts &
 	pid=$!
-	for ((i = 0; i < 1000 && ! -e ready; i++)); do
+	for ((i = 0; i < 1000 && ! -e stop.ready; i++)); do
 		sleep 0.01
 	done
 	for ((i = 0; i < rounds && SECONDS < end; i++)); do
@@ -45,7 +42,7 @@ race() {
 	done
 	touch stop
 	wait "$pid"
-	read -r lookups misses other <counts
+	read -r _ lookups _ misses _ _ _ other _ <counts
 	echo "# $body: $misses misses ($other other errors) in $lookups" \
 		"lookups, $replaced replacements" >&3
 }
@@ -118,16 +115,6 @@ unlink_hard_link() {
 
 # --- fault injection --------------------------------------------------------
 
-# Skip unless strace can trace and inject here (ptrace may be forbidden).
-# Then work in ./w, away from the files of bats' run --separate-stderr.
-need_strace() {
-	skip_unless_applet ln
-	command -v strace >/dev/null || skip "no strace"
-	strace -f -o /dev/null -e inject=renameat:error=EIO true \
-		2>/dev/null || skip "strace cannot trace or inject here"
-	mkdir w && cd w
-}
-
 # faulty STRACE-ARGS... -- LN-ARGS...: run ln under strace with faults.
 faulty() {
 	strace_applet ln -o /dev/null "$@"
@@ -161,7 +148,7 @@ only_names() {
 
 # rename_fault ERRNO: ln -sf over link -> old with every rename failing.
 rename_fault() {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=$1" -- \
 		-sf new link
@@ -172,7 +159,7 @@ rename_fault() {
 }
 
 @test "ln: the fault tests cover every call ln makes that changes a directory" {
-	need_strace
+	need_inject
 	local calls mutating c
 	old_symlink
 	echo A >fileA
@@ -226,7 +213,7 @@ rename_fault() {
 }
 
 @test "ln: -sf failing to make the temporary symlink keeps the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	# The first symlinkat is the plain attempt (EEXIST); the rest make
 	# temporaries.
@@ -239,7 +226,7 @@ rename_fault() {
 }
 
 @test "ln: -f failing to make the temporary hard link keeps the old link" {
-	need_strace
+	need_inject
 	echo A >fileA
 	echo B >fileB
 	command ln fileA link
@@ -253,7 +240,7 @@ rename_fault() {
 }
 
 @test "ln: -f whose rename fails (EIO) keeps the old hard link, no temporary" {
-	need_strace
+	need_inject
 	echo A >fileA
 	echo B >fileB
 	command ln fileA link
@@ -267,7 +254,7 @@ rename_fault() {
 }
 
 @test "ln: -sf whose rename and cleanup unlink both fail keeps the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=EIO" \
 		-e inject=unlink,unlinkat:error=EIO -- -sf new link
@@ -279,7 +266,7 @@ rename_fault() {
 }
 
 @test "ln: -f over another name of the same file removes the temporary" {
-	need_strace
+	need_inject
 	echo A >fileA
 	command ln fileA link
 	# rename() of two names of one inode does nothing: the temporary is
@@ -296,7 +283,7 @@ rename_fault() {
 }
 
 @test "ln: -sf killed at its rename leaves the old or new link, only our temporary" {
-	need_strace
+	need_inject
 	old_symlink
 	run --separate-stderr faulty -e "inject=$RENAMES:signal=SIGKILL" -- \
 		-sf new link
@@ -306,7 +293,7 @@ rename_fault() {
 }
 
 @test "ln: -sf killed making its temporary symlink leaves the old link" {
-	need_strace
+	need_inject
 	old_symlink
 	run --separate-stderr faulty \
 		-e inject=symlinkat:signal=SIGKILL:when=2 -- -sf new link
@@ -316,7 +303,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb whose renames all fail keeps the link and makes no backup" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e "inject=$RENAMES:error=EIO" -- \
 		-sfb new link
@@ -328,7 +315,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb whose second rename fails keeps the link, and no backup" {
-	need_strace
+	need_inject
 	old_symlink
 	# The first rename puts the backup in place, the second would have
 	# replaced the link; the backup then goes, as GNU's un-backup does.
@@ -342,7 +329,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb where hard links are refused backs up by renaming" {
-	need_strace
+	need_inject
 	old_symlink
 	run -0 --separate-stderr faulty -e inject=linkat:error=EPERM -- \
 		-sfb new link
@@ -353,7 +340,7 @@ rename_fault() {
 }
 
 @test "ln: -sfb where hard links are refused puts the backup back on failure" {
-	need_strace
+	need_inject
 	old_symlink
 	run -1 --separate-stderr faulty -e inject=linkat:error=EPERM \
 		-e inject=symlinkat:error=ENOSPC:when=2+ -- -sfb new link

@@ -5,10 +5,10 @@ USAGE_APPLET=lnatomic # for usage_error
 # lnatomic: make or replace a link so that its name never disappears
 # (applets/lnatomic.c).  Fixtures and checks use the host's tools only.
 
-teardown() {
-	if [ -n "${MNT:-}" ]; then
-		umount "$MNT" || umount -l "$MNT"
-	fi
+# Each test runs in its own scratch directory, on builds carrying lnatomic.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet lnatomic
 }
 
 # The deploy layout: releases/41, releases/42, current -> releases/41.
@@ -17,18 +17,9 @@ make_releases() {
 	command ln -s releases/41 current
 }
 
-# A tmpfs in the scratch directory, unmounted by teardown.
-mount_tmpfs() {
-	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-	mkdir mnt
-	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
-	MNT=$PWD/mnt
-}
-
 # --- kinds of link -----------------------------------------------------------
 
 @test "lnatomic: makes a hard link by default" {
-	skip_unless_applet lnatomic
 	echo data >t
 	run -0 --separate-stderr lb lnatomic t l
 	assert_output_is ""
@@ -39,7 +30,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -s makes a symbolic link holding TARGET as written" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic -s no/such/target l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -49,7 +39,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --symbolic is -s" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic --symbolic t l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -57,7 +46,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -r makes the link text relative, across directories" {
-	skip_unless_applet lnatomic
 	mkdir -p a/b c/d
 	touch a/b/t
 	run -0 --separate-stderr lb lnatomic -s -r a/b/t c/d/l
@@ -69,7 +57,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --relative is -r" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch t
 	run -0 --separate-stderr lb lnatomic --symbolic --relative t d/l
@@ -79,7 +66,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -r without -s is a usage error" {
-	skip_unless_applet lnatomic
 	touch t
 	run -2 --separate-stderr lb lnatomic -r t l
 	assert_output_is ""
@@ -91,7 +77,6 @@ mount_tmpfs() {
 # --- -v ------------------------------------------------------------------------
 
 @test "lnatomic: -v on a new name says it was nothing" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s -v releases/42 next
 	assert_output_is "'next' -> 'releases/42' (was nothing)"
@@ -99,7 +84,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on a symlink says what it pointed to" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s -v releases/42 current
 	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
@@ -107,7 +91,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --verbose is -v" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --verbose releases/42 current
 	assert_output_is "'current' -> 'releases/42' (was 'releases/41')"
@@ -115,7 +98,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on a file says it was a file" {
-	skip_unless_applet lnatomic
 	make_releases
 	touch f
 	run -0 --separate-stderr lb lnatomic -sv releases/42 f
@@ -124,7 +106,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on a directory says it was a directory" {
-	skip_unless_applet lnatomic
 	make_releases
 	mkdir d
 	run -0 --separate-stderr lb lnatomic -sv --replace-dir releases/42 d
@@ -133,7 +114,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on a fifo says it was a special file" {
-	skip_unless_applet lnatomic
 	mkfifo p
 	run -0 --separate-stderr lb lnatomic -sv t p
 	assert_output_is "'p' -> 't' (was a special file)"
@@ -142,7 +122,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v shows a hard link with =>" {
-	skip_unless_applet lnatomic
 	touch t f
 	run -0 --separate-stderr lb lnatomic -v t f
 	assert_output_is "'f' => 't' (was a file)"
@@ -151,7 +130,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on the requested symlink says unchanged" {
-	skip_unless_applet lnatomic
 	mkdir -p releases/42
 	command ln -s releases/42 current
 	run -0 --separate-stderr lb lnatomic -sv releases/42 current
@@ -160,7 +138,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v on the requested hard link says unchanged" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln t l
 	run -0 --separate-stderr lb lnatomic -v t l
@@ -169,7 +146,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: -v with -r shows the relative text" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch t
 	run -0 --separate-stderr lb lnatomic -svr t d/l
@@ -180,7 +156,6 @@ mount_tmpfs() {
 # --- what gets replaced ----------------------------------------------------------
 
 @test "lnatomic: replaces a file" {
-	skip_unless_applet lnatomic
 	echo new >t
 	echo old >l
 	run -0 --separate-stderr lb lnatomic t l
@@ -192,7 +167,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: replaces a symlink with a symlink" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
 	assert_output_is ""
@@ -202,7 +176,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: replaces a symlink with a hard link" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln -s elsewhere l
 	run -0 --separate-stderr lb lnatomic t l
@@ -214,7 +187,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: replaces a symlink to a directory, never descending into it" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
 	assert_output_is ""
@@ -227,7 +199,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a hard link replaces a symlink to a directory itself" {
-	skip_unless_applet lnatomic
 	make_releases
 	touch t
 	run -0 --separate-stderr lb lnatomic t current
@@ -240,7 +211,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a trailing slash on LINK_NAME still names the symlink" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s releases/42 current/
 	assert_output_is ""
@@ -251,7 +221,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: replaces a 255-byte name through a shortened temporary" {
-	skip_unless_applet lnatomic
 	name=$(printf 'n%.0s' {1..255})
 	command ln -s old "$name"
 	run -0 --separate-stderr lb lnatomic -s new "$name"
@@ -264,7 +233,6 @@ mount_tmpfs() {
 # --- already the requested link -----------------------------------------------------
 
 @test "lnatomic: leaves the requested symlink alone" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	before=$(inode current)
 	run -0 --separate-stderr lb lnatomic -s releases/42 current
@@ -275,7 +243,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: leaves the requested hard link alone" {
-	skip_unless_applet lnatomic
 	touch t
 	command ln t l
 	run -0 --separate-stderr lb lnatomic t l
@@ -287,7 +254,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --unchanged-status=N exits N when nothing changed" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	before=$(inode current)
 	run -7 --separate-stderr lb lnatomic -s --unchanged-status=7 \
@@ -298,7 +264,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --unchanged-status=125 is the largest accepted" {
-	skip_unless_applet lnatomic
 	command ln -s t l
 	run -125 --separate-stderr lb lnatomic -s --unchanged-status=125 t l
 	assert_output_is ""
@@ -306,7 +271,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --unchanged-status does not apply to a change" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --unchanged-status=7 \
 		releases/42 current
@@ -316,7 +280,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --unchanged-status above 125 is a usage error" {
-	skip_unless_applet lnatomic
 	command ln -s t l
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status=126 t l
 	assert_output_is ""
@@ -324,7 +287,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --unchanged-status that is not a number is a usage error" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status=7x \
 		releases/42 current
@@ -334,7 +296,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: an empty --unchanged-status is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --unchanged-status= t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "invalid status: ''")"
@@ -344,7 +305,6 @@ mount_tmpfs() {
 # --- --expect and --no-replace ----------------------------------------------------
 
 @test "lnatomic: --expect=OLD replaces a symlink that reads OLD" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --expect=releases/41 \
 		releases/42 current
@@ -355,7 +315,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect=OLD leaves another symlink alone and exits 3" {
-	skip_unless_applet lnatomic
 	make_releases
 	before=$(inode current)
 	run -3 --separate-stderr lb lnatomic -s --expect=releases/40 \
@@ -368,7 +327,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect compares the link text, not where it leads" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -3 --separate-stderr lb lnatomic -s --expect=./releases/41 \
 		releases/42 current
@@ -378,7 +336,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect on an absent LINK_NAME exits 3 and creates nothing" {
-	skip_unless_applet lnatomic
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
 	assert_stderr_is "lnatomic: 'l' is not a symbolic link to 'old' (it does not exist); not replaced"
@@ -388,7 +345,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect on a file, with -s, exits 3" {
-	skip_unless_applet lnatomic
 	echo keep >l
 	run -3 --separate-stderr lb lnatomic -s --expect=old new l
 	assert_output_is ""
@@ -397,7 +353,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link replaces the same file as OLD" {
-	skip_unless_applet lnatomic
 	echo old >old
 	echo new >new
 	command ln old l
@@ -410,7 +365,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link leaves another file alone" {
-	skip_unless_applet lnatomic
 	echo old >old
 	echo new >new
 	echo other >l
@@ -424,7 +378,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect=OLD for a hard link, OLD missing, says so and exits 2" {
-	skip_unless_applet lnatomic
 	echo new >new
 	echo cur >l
 	run -2 --separate-stderr lb lnatomic --expect=nosuchfile new l
@@ -436,7 +389,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect after the switch was made exits 3: not idempotent" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -3 --separate-stderr lb lnatomic -s --expect=releases/41 \
 		releases/42 current
@@ -444,7 +396,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect-or-done=OLD replaces a symlink that reads OLD" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
 		releases/42 current
@@ -455,7 +406,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect-or-done=OLD rerun after the switch is done: 0" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -0 --separate-stderr lb lnatomic -s -v \
 		--expect-or-done=releases/41 releases/42 current
@@ -465,7 +415,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect-or-done with --unchanged-status tells a rerun apart" {
-	skip_unless_applet lnatomic
 	command ln -s releases/42 current
 	run -4 --separate-stderr lb lnatomic -s --unchanged-status=4 \
 		--expect-or-done=releases/41 releases/42 current
@@ -473,7 +422,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect-or-done=OLD leaves a third link alone and exits 3" {
-	skip_unless_applet lnatomic
 	command ln -s releases/40 current
 	run -3 --separate-stderr lb lnatomic -s --expect-or-done=releases/41 \
 		releases/42 current
@@ -482,7 +430,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect with --expect-or-done is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --expect=a --expect-or-done=b t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "--expect and --expect-or-done exclude each other")"
@@ -490,7 +437,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace creates an absent LINK_NAME" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic -s --no-replace t l
 	assert_output_is ""
 	assert_stderr_is ""
@@ -499,7 +445,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace leaves an existing LINK_NAME and exits 3" {
-	skip_unless_applet lnatomic
 	make_releases
 	before=$(inode current)
 	run -3 --separate-stderr lb lnatomic -s --no-replace releases/42 current
@@ -511,7 +456,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace for a hard link leaves an existing file" {
-	skip_unless_applet lnatomic
 	touch t
 	echo keep >l
 	run -3 --separate-stderr lb lnatomic --no-replace t l
@@ -522,7 +466,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace onto the very link asked for still exits 3" {
-	skip_unless_applet lnatomic
 	command ln -s holder lock
 	run -3 --separate-stderr lb lnatomic -s --no-replace holder lock
 	assert_output_is ""
@@ -531,7 +474,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace is a lock: of concurrent callers exactly one wins" {
-	skip_unless_applet lnatomic
 	for round in 1 2 3 4 5 6 7 8 9 10; do
 		rm -f lock status.*
 		for i in 1 2 3 4; do
@@ -545,7 +487,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --expect with --no-replace is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s --expect=a --no-replace t l
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "--expect and --no-replace exclude each other")"
@@ -555,7 +496,6 @@ mount_tmpfs() {
 # --- real directories ------------------------------------------------------------
 
 @test "lnatomic: a real directory is not replaced without --replace-dir" {
-	skip_unless_applet lnatomic
 	mkdir -p conf/sub
 	echo x >conf/sub/f
 	run -1 --separate-stderr lb lnatomic -s new conf
@@ -569,7 +509,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --replace-dir replaces a directory and removes its tree" {
-	skip_unless_applet lnatomic
 	mkdir -p w/new w/conf/a/b/c
 	echo x >w/conf/a/b/c/deep
 	echo y >w/conf/top
@@ -585,7 +524,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --replace-dir does not follow symlinks in the old tree" {
-	skip_unless_applet lnatomic
 	mkdir -p outside conf/sub
 	touch outside/keep
 	command ln -s ../outside conf/sub/rel
@@ -599,7 +537,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --replace-dir replaces a directory with a hard link" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/f t
 	run -0 --separate-stderr lb lnatomic --replace-dir t d
@@ -611,7 +548,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --replace-dir refuses where no exchange is possible" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=renameat2:error=EINVAL true \
 		2>/dev/null || skip "strace cannot inject faults here"
@@ -629,7 +565,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --keep-dir=NAME keeps the old directory as NAME" {
-	skip_unless_applet lnatomic
 	mkdir -p new conf/sub
 	echo x >conf/sub/f
 	run -0 --separate-stderr lb lnatomic -s --keep-dir=conf.old new conf
@@ -643,7 +578,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --keep-dir onto an existing NAME fails before changing anything" {
-	skip_unless_applet lnatomic
 	mkdir new conf conf.old
 	echo c >conf/c
 	echo k >conf.old/k
@@ -659,7 +593,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --keep-dir whose directory is missing fails before changing anything" {
-	skip_unless_applet lnatomic
 	mkdir new conf
 	echo c >conf/c
 	run -1 --separate-stderr lb lnatomic -s --keep-dir=nodir/conf.old new conf
@@ -673,7 +606,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --keep-dir on another filesystem fails before changing anything" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir new conf
 	echo c >conf/c
@@ -689,7 +621,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --keep-dir failing after the exchange exchanges back: nothing changed" {
-	skip_unless_applet lnatomic
 	need_strace -e inject=renameat2:error=EIO:when=2
 	mkdir new conf
 	echo c >conf/c
@@ -708,7 +639,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --replace-dir with --keep-dir is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir conf
 	run -2 --separate-stderr lb lnatomic -s --replace-dir --keep-dir=old \
 		new conf
@@ -719,7 +649,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --no-replace leaves a real directory and exits 3" {
-	skip_unless_applet lnatomic
 	mkdir conf
 	run -3 --separate-stderr lb lnatomic -s --no-replace --replace-dir \
 		new conf
@@ -732,7 +661,6 @@ mount_tmpfs() {
 # --- --sync --------------------------------------------------------------------
 
 @test "lnatomic: --sync makes the link" {
-	skip_unless_applet lnatomic
 	make_releases
 	run -0 --separate-stderr lb lnatomic -s --sync releases/42 current
 	assert_output_is ""
@@ -742,7 +670,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --sync fsyncs the directory holding LINK_NAME" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	mkdir d
 	trace=$BATS_TEST_TMPDIR/fsync.trace
@@ -755,7 +682,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: without --sync nothing is fsynced" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	trace=$BATS_TEST_TMPDIR/fsync.trace
 	run -0 --separate-stderr strace_applet lnatomic -qq -o "$trace" \
@@ -766,7 +692,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --sync reports a failed fsync and exits 1" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
@@ -781,7 +706,6 @@ mount_tmpfs() {
 # --- failures -----------------------------------------------------------------
 
 @test "lnatomic: a missing TARGET of a hard link fails" {
-	skip_unless_applet lnatomic
 	echo keep >l
 	run -1 --separate-stderr lb lnatomic nosuch l
 	assert_output_is ""
@@ -792,7 +716,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a hard link to a directory is refused as ln refuses it" {
-	skip_unless_applet lnatomic
 	mkdir d
 	run -1 --separate-stderr lb lnatomic d l
 	assert_output_is ""
@@ -802,7 +725,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a missing directory of LINK_NAME fails" {
-	skip_unless_applet lnatomic
 	run -1 --separate-stderr lb lnatomic -s t nodir/l
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: 'nodir': "
@@ -811,14 +733,12 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: no operand is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing operand")"
 }
 
 @test "lnatomic: one operand is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir w
 	run -2 --separate-stderr lb lnatomic -s w
 	assert_output_is ""
@@ -827,7 +747,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a third operand is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic -s a b c
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "extra operand 'c'")"
@@ -836,7 +755,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: an unknown option is a usage error" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic --bogus a b
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "unrecognized option '--bogus'")"
@@ -845,7 +763,6 @@ mount_tmpfs() {
 # --- --cleanup ----------------------------------------------------------------
 
 @test "lnatomic: --cleanup removes temporary symlinks and files" {
-	skip_unless_applet lnatomic
 	mkdir d
 	command ln -s releases/42 d/.current.lnatomic.AbC123
 	touch d/.f.lnatomic.zzzzzz d/.'with space'.lnatomic.Q1w2E3 d/keep
@@ -856,7 +773,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup leaves look-alikes and other dot files" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.a.lnatomic.abc d/.b.lnatomic.abcdefg d/.c.lnatomic.ab-def \
 		d/.e.safeswap.AbC123 d/e.lnatomic.AbC123 d/.lnatomic.AbC123 \
@@ -869,7 +785,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup reports a temporary directory and leaves it" {
-	skip_unless_applet lnatomic
 	mkdir -p d/.conf.lnatomic.QWERTY
 	touch d/.conf.lnatomic.QWERTY/f
 	run -1 --separate-stderr lb lnatomic --cleanup d
@@ -879,7 +794,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup -v names what it removed" {
-	skip_unless_applet lnatomic
 	mkdir d
 	command ln -s t d/.l.lnatomic.AbC123
 	run -0 --separate-stderr lb lnatomic -v --cleanup d
@@ -889,7 +803,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup goes on past an unreadable directory" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	run -1 --separate-stderr lb lnatomic --cleanup nosuch d
@@ -900,7 +813,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup reports a temporary it cannot remove, once" {
-	skip_unless_applet lnatomic
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=unlinkat:error=EPERM true \
 		2>/dev/null || skip "strace cannot inject faults here"
@@ -915,14 +827,12 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup needs a DIRECTORY" {
-	skip_unless_applet lnatomic
 	run -2 --separate-stderr lb lnatomic --cleanup
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing operand")"
 }
 
 @test "lnatomic: --cleanup with options other than -v is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	for o in -s -r --sync --expect=x --no-replace --replace-dir \
@@ -935,7 +845,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --cleanup with --unchanged-status is a usage error" {
-	skip_unless_applet lnatomic
 	mkdir d
 	touch d/.f.lnatomic.zzzzzz
 	run -2 --separate-stderr lb lnatomic --cleanup --unchanged-status=5 d
@@ -947,7 +856,6 @@ mount_tmpfs() {
 # --- awkward names ---------------------------------------------------------------
 
 @test "lnatomic: names with spaces" {
-	skip_unless_applet lnatomic
 	mkdir 'my dir'
 	command ln -s 'old target' 'my dir/the link'
 	run -0 --separate-stderr lb lnatomic -sv 'new target' 'my dir/the link'
@@ -958,7 +866,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: names with a newline" {
-	skip_unless_applet lnatomic
 	command ln -s old $'l\nx'
 	run -0 --separate-stderr lb lnatomic -sv $'t\ny' $'l\nx'
 	assert_output_is "'l'\$'\\n''x' -> 't'\$'\\n''y' (was 'old')"
@@ -968,7 +875,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: names with a newline in a message" {
-	skip_unless_applet lnatomic
 	run -1 --separate-stderr lb lnatomic $'no\nne' l
 	assert_output_is ""
 	assert_stderr_starts "lnatomic: 'no'\$'\\n''ne': "
@@ -976,7 +882,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: names with a leading '-' after --" {
-	skip_unless_applet lnatomic
 	command ln -s -- old -l
 	run -0 --separate-stderr lb lnatomic -sv -- -t -l
 	assert_output_is "'-l' -> '-t' (was 'old')"
@@ -988,7 +893,6 @@ mount_tmpfs() {
 # --- on a tmpfs -----------------------------------------------------------------
 
 @test "lnatomic: on a tmpfs, replaces a symlink" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir -p mnt/releases/41 mnt/releases/42
 	command ln -s releases/41 mnt/current
@@ -1000,7 +904,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: on a tmpfs, replaces a file with a hard link" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	echo new >mnt/t
 	echo old >mnt/l
@@ -1012,7 +915,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: on a tmpfs, --replace-dir replaces a directory" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	mkdir -p mnt/new mnt/conf/sub
 	touch mnt/conf/sub/f
@@ -1025,7 +927,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: a hard link to another filesystem fails" {
-	skip_unless_applet lnatomic
 	mount_tmpfs
 	touch t
 	run -1 --separate-stderr lb lnatomic t mnt/l
@@ -1038,7 +939,6 @@ mount_tmpfs() {
 # --- --help, --version ---------------------------------------------------------
 
 @test "lnatomic: --help prints the usage with every option" {
-	skip_unless_applet lnatomic
 	run -0 --separate-stderr lb lnatomic --help
 	assert_stderr_is ""
 	[ "${lines[0]}" = "Usage: lnatomic [OPTION]... TARGET LINK_NAME" ]
@@ -1050,7 +950,6 @@ mount_tmpfs() {
 }
 
 @test "lnatomic: --version prints the name and the version" {
-	skip_unless_applet lnatomic
 	v=$(lb linkbox --version)
 	run -0 --separate-stderr lb lnatomic --version
 	assert_output_is "lnatomic (linkbox) ${v#linkbox }"

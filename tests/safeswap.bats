@@ -5,10 +5,10 @@ USAGE_APPLET=safeswap # for usage_error
 # safeswap: exchange two paths atomically (applets/safeswap.c).  Fixtures
 # and checks use the host's tools only.
 
-teardown() {
-	if [ -n "${MNT:-}" ]; then
-		umount "$MNT" || umount -l "$MNT"
-	fi
+# Each test runs in its own scratch directory, on builds carrying safeswap.
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	skip_unless_applet safeswap
 }
 
 # Two files a and b holding "A" and "B".
@@ -22,14 +22,6 @@ make_dirs() {
 	mkdir d1 d2
 	echo x >d1/x
 	echo y >d2/y
-}
-
-# A tmpfs in the scratch directory, unmounted by teardown.
-mount_tmpfs() {
-	[ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-	mkdir mnt
-	mount -t tmpfs none mnt 2>/dev/null || skip "cannot mount a tmpfs"
-	MNT=$PWD/mnt
 }
 
 # The fallbacks are reached by making renameat2 fail with EINVAL, as it
@@ -57,7 +49,6 @@ no_exchange() {
 # --- what can be exchanged ------------------------------------------------------
 
 @test "safeswap: exchanges two files" {
-	skip_unless_applet safeswap
 	make_pair
 	ia=$(inode a)
 	ib=$(inode b)
@@ -72,7 +63,6 @@ no_exchange() {
 }
 
 @test "safeswap: exchanges two directories" {
-	skip_unless_applet safeswap
 	make_dirs
 	run -0 --separate-stderr lb safeswap d1 d2
 	assert_output_is ""
@@ -83,7 +73,6 @@ no_exchange() {
 }
 
 @test "safeswap: exchanges a file and a directory" {
-	skip_unless_applet safeswap
 	echo F >f
 	mkdir d
 	touch d/inside
@@ -98,7 +87,6 @@ no_exchange() {
 }
 
 @test "safeswap: moves a symlink itself, never following it" {
-	skip_unless_applet safeswap
 	echo T >t
 	echo F >f
 	command ln -s t s
@@ -114,7 +102,6 @@ no_exchange() {
 }
 
 @test "safeswap: moves a symlink to a directory itself" {
-	skip_unless_applet safeswap
 	mkdir -p target d
 	command ln -s target s
 	run -0 --separate-stderr lb safeswap s d
@@ -127,7 +114,6 @@ no_exchange() {
 }
 
 @test "safeswap: exchanges names in two directories" {
-	skip_unless_applet safeswap
 	mkdir p q
 	echo A >p/a
 	echo B >q/b
@@ -142,7 +128,6 @@ no_exchange() {
 }
 
 @test "safeswap: two names of one file stay as they are" {
-	skip_unless_applet safeswap
 	echo A >a
 	command ln a b
 	run -0 --separate-stderr lb safeswap a b
@@ -156,7 +141,6 @@ no_exchange() {
 # --- -v and -n ---------------------------------------------------------------
 
 @test "safeswap: -v says what was exchanged" {
-	skip_unless_applet safeswap
 	make_pair
 	run -0 --separate-stderr lb safeswap -v a b
 	assert_output_is "'a' <-> 'b': exchanged"
@@ -165,7 +149,6 @@ no_exchange() {
 }
 
 @test "safeswap: --verbose is -v" {
-	skip_unless_applet safeswap
 	make_pair
 	run -0 --separate-stderr lb safeswap --verbose a b
 	assert_output_is "'a' <-> 'b': exchanged"
@@ -173,7 +156,6 @@ no_exchange() {
 }
 
 @test "safeswap: -n says what it would do and changes nothing" {
-	skip_unless_applet safeswap
 	make_pair
 	ia=$(inode a)
 	run -0 --separate-stderr lb safeswap -n a b
@@ -186,7 +168,6 @@ no_exchange() {
 }
 
 @test "safeswap: --dry-run is -n, and -v adds nothing to it" {
-	skip_unless_applet safeswap
 	make_dirs
 	run -0 --separate-stderr lb safeswap --dry-run -v d1 d2
 	assert_output_is "would exchange 'd1' and 'd2'"
@@ -195,8 +176,7 @@ no_exchange() {
 	[ -e d2/y ]
 }
 
-@test "safeswap: -n still checks that both names exist" {
-	skip_unless_applet safeswap
+@test "safeswap: -n fails (1) on a missing second name: one message, no output" {
 	echo A >a
 	run -1 --separate-stderr lb safeswap -n a nosuch
 	assert_output_is ""
@@ -207,7 +187,6 @@ no_exchange() {
 # --- failures --------------------------------------------------------------------
 
 @test "safeswap: a missing second operand fails and changes nothing" {
-	skip_unless_applet safeswap
 	echo A >a
 	ia=$(inode a)
 	run -1 --separate-stderr lb safeswap a nosuch
@@ -221,7 +200,6 @@ no_exchange() {
 }
 
 @test "safeswap: a missing first operand fails and changes nothing" {
-	skip_unless_applet safeswap
 	echo B >b
 	run -1 --separate-stderr lb safeswap nosuch b
 	assert_output_is ""
@@ -232,7 +210,6 @@ no_exchange() {
 }
 
 @test "safeswap: a missing directory of an operand fails" {
-	skip_unless_applet safeswap
 	echo A >a
 	run -1 --separate-stderr lb safeswap a nodir/b
 	assert_output_is ""
@@ -242,7 +219,6 @@ no_exchange() {
 }
 
 @test "safeswap: the same name twice fails" {
-	skip_unless_applet safeswap
 	echo A >a
 	run -1 --separate-stderr lb safeswap a a
 	assert_output_is ""
@@ -252,7 +228,6 @@ no_exchange() {
 }
 
 @test "safeswap: the same name spelt two ways fails" {
-	skip_unless_applet safeswap
 	mkdir d
 	echo A >a
 	run -1 --separate-stderr lb safeswap a d/../a
@@ -262,7 +237,6 @@ no_exchange() {
 }
 
 @test "safeswap: '.' cannot be swapped" {
-	skip_unless_applet safeswap
 	echo A >a
 	run -1 --separate-stderr lb safeswap . a
 	assert_output_is ""
@@ -271,7 +245,6 @@ no_exchange() {
 }
 
 @test "safeswap: a directory and a name inside it are refused" {
-	skip_unless_applet safeswap
 	mkdir d
 	echo F >d/f
 	run -1 --separate-stderr lb safeswap d d/f
@@ -284,7 +257,6 @@ no_exchange() {
 }
 
 @test "safeswap: --non-atomic-dirs refuses a directory and a name inside it" {
-	skip_unless_applet safeswap
 	mkdir d
 	echo F >d/f
 	run -1 --separate-stderr lb safeswap --non-atomic-dirs d d/f
@@ -297,14 +269,12 @@ no_exchange() {
 }
 
 @test "safeswap: no operand is a usage error" {
-	skip_unless_applet safeswap
 	run -2 --separate-stderr lb safeswap
 	assert_output_is ""
 	assert_stderr_is "$(usage_error "missing operand")"
 }
 
 @test "safeswap: one operand is a usage error" {
-	skip_unless_applet safeswap
 	echo A >a
 	run -2 --separate-stderr lb safeswap a
 	assert_output_is ""
@@ -313,7 +283,6 @@ no_exchange() {
 }
 
 @test "safeswap: a third operand is a usage error" {
-	skip_unless_applet safeswap
 	make_pair
 	touch c
 	run -2 --separate-stderr lb safeswap a b c
@@ -324,7 +293,6 @@ no_exchange() {
 }
 
 @test "safeswap: an unknown option is a usage error" {
-	skip_unless_applet safeswap
 	make_pair
 	run -2 --separate-stderr lb safeswap --bogus a b
 	assert_output_is ""
@@ -333,7 +301,6 @@ no_exchange() {
 }
 
 @test "safeswap: --atomic-only with --non-atomic-dirs is a usage error" {
-	skip_unless_applet safeswap
 	make_dirs
 	run -2 --separate-stderr lb safeswap --atomic-only --non-atomic-dirs \
 		d1 d2
@@ -346,7 +313,6 @@ no_exchange() {
 # --- options where the exchange works ---------------------------------------------
 
 @test "safeswap: --atomic-only exchanges where the filesystem can" {
-	skip_unless_applet safeswap
 	make_pair
 	run -0 --separate-stderr lb safeswap -v --atomic-only a b
 	assert_output_is "'a' <-> 'b': exchanged"
@@ -355,7 +321,6 @@ no_exchange() {
 }
 
 @test "safeswap: --non-atomic-dirs still exchanges where the filesystem can" {
-	skip_unless_applet safeswap
 	make_dirs
 	run -0 --separate-stderr lb safeswap -v --non-atomic-dirs d1 d2
 	assert_output_is "'d1' <-> 'd2': exchanged"
@@ -366,7 +331,6 @@ no_exchange() {
 }
 
 @test "safeswap: --sync exchanges" {
-	skip_unless_applet safeswap
 	make_pair
 	run -0 --separate-stderr lb safeswap --sync a b
 	assert_output_is ""
@@ -377,7 +341,6 @@ no_exchange() {
 }
 
 @test "safeswap: --sync fsyncs the directories of both names" {
-	skip_unless_applet safeswap
 	need_strace -e trace=fsync
 	mkdir p q
 	echo A >p/a
@@ -393,7 +356,6 @@ no_exchange() {
 }
 
 @test "safeswap: --sync reports a failed fsync" {
-	skip_unless_applet safeswap
 	need_strace -e trace=fsync
 	strace -f -o /dev/null -e inject=fsync:error=EIO true 2>/dev/null ||
 		skip "strace cannot inject faults here"
@@ -409,7 +371,6 @@ no_exchange() {
 # --- awkward names -----------------------------------------------------------------
 
 @test "safeswap: names with spaces and a leading '-'" {
-	skip_unless_applet safeswap
 	echo A >'a file'
 	echo B >-b
 	run -0 --separate-stderr lb safeswap -v -- 'a file' -b
@@ -420,7 +381,6 @@ no_exchange() {
 }
 
 @test "safeswap: names with a newline" {
-	skip_unless_applet safeswap
 	echo A >$'a\nx'
 	echo B >b
 	run -0 --separate-stderr lb safeswap -v $'a\nx' b
@@ -432,7 +392,6 @@ no_exchange() {
 # --- filesystems -------------------------------------------------------------------
 
 @test "safeswap: names on different filesystems fail" {
-	skip_unless_applet safeswap
 	mount_tmpfs
 	echo A >a
 	echo B >mnt/b
@@ -445,7 +404,6 @@ no_exchange() {
 }
 
 @test "safeswap: on a tmpfs, exchanges two files" {
-	skip_unless_applet safeswap
 	mount_tmpfs
 	echo A >mnt/a
 	echo B >mnt/b
@@ -458,7 +416,6 @@ no_exchange() {
 }
 
 @test "safeswap: on a tmpfs, exchanges two directories" {
-	skip_unless_applet safeswap
 	mount_tmpfs
 	mkdir mnt/d1 mnt/d2
 	touch mnt/d1/x mnt/d2/y
@@ -473,7 +430,6 @@ no_exchange() {
 # --- without an atomic exchange (renameat2 fails with EINVAL) -------------------------
 
 @test "safeswap: without an exchange, swaps two files through hard links" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	ia=$(inode a)
@@ -491,7 +447,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, swaps a symlink and a file" {
-	skip_unless_applet safeswap
 	need_inject
 	echo F >f
 	command ln -s t s
@@ -504,7 +459,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, swaps files in two directories" {
-	skip_unless_applet safeswap
 	need_inject
 	mkdir p q
 	echo A >p/a
@@ -518,7 +472,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, two names of one file leave no temporaries" {
-	skip_unless_applet safeswap
 	need_inject
 	echo A >a
 	command ln a b
@@ -531,7 +484,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, --atomic-only refuses" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	ia=$(inode a)
@@ -545,7 +497,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, two directories are refused" {
-	skip_unless_applet safeswap
 	need_inject
 	make_dirs
 	run -1 --separate-stderr no_exchange -- d1 d2
@@ -557,7 +508,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, a file and a directory are refused" {
-	skip_unless_applet safeswap
 	need_inject
 	echo F >f
 	mkdir d
@@ -570,7 +520,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, --non-atomic-dirs swaps directories" {
-	skip_unless_applet safeswap
 	need_inject
 	make_dirs
 	run -0 --separate-stderr no_exchange -- -v --non-atomic-dirs d1 d2
@@ -582,7 +531,6 @@ no_exchange() {
 }
 
 @test "safeswap: without an exchange, --sync swaps and syncs" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	run -0 --separate-stderr no_exchange -- --sync a b
@@ -595,7 +543,6 @@ no_exchange() {
 # --- failures inside the fallbacks --------------------------------------------------
 
 @test "safeswap: a failed hard link in the fallback changes nothing" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	run -1 --separate-stderr no_exchange -e inject=linkat:error=EMLINK:when=2 \
@@ -609,7 +556,6 @@ no_exchange() {
 }
 
 @test "safeswap: a failed second rename in the fallback is rolled back" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	run -1 --separate-stderr no_exchange -e inject=renameat:error=EIO:when=2 \
@@ -624,7 +570,6 @@ no_exchange() {
 }
 
 @test "safeswap: a failed rollback in the fallback says where B's original is" {
-	skip_unless_applet safeswap
 	need_inject
 	make_pair
 	run -1 --separate-stderr no_exchange -e inject=renameat:error=EIO:when=2+ \
@@ -641,7 +586,6 @@ no_exchange() {
 }
 
 @test "safeswap: --non-atomic-dirs rolls back a failed second rename" {
-	skip_unless_applet safeswap
 	need_inject
 	make_dirs
 	run -1 --separate-stderr no_exchange -e inject=renameat:error=EIO:when=2 \
@@ -655,7 +599,6 @@ no_exchange() {
 }
 
 @test "safeswap: --non-atomic-dirs says where A is when the rollback fails" {
-	skip_unless_applet safeswap
 	need_inject
 	make_dirs
 	run -1 --separate-stderr no_exchange -e inject=renameat:error=EIO:when=2+ \
@@ -672,7 +615,6 @@ no_exchange() {
 }
 
 @test "safeswap: --non-atomic-dirs says where things are when the last rename fails" {
-	skip_unless_applet safeswap
 	need_inject
 	make_dirs
 	run -1 --separate-stderr no_exchange -e inject=renameat:error=EIO:when=3 \
@@ -690,7 +632,6 @@ no_exchange() {
 # --- --help, --version -------------------------------------------------------------
 
 @test "safeswap: --help prints the usage with every option" {
-	skip_unless_applet safeswap
 	run -0 --separate-stderr lb safeswap --help
 	assert_stderr_is ""
 	[ "${lines[0]}" = "Usage: safeswap [OPTION]... A B" ]
@@ -701,7 +642,6 @@ no_exchange() {
 }
 
 @test "safeswap: --version prints the name and the version" {
-	skip_unless_applet safeswap
 	v=$(lb linkbox --version)
 	run -0 --separate-stderr lb safeswap --version
 	assert_output_is "safeswap (linkbox) ${v#linkbox }"

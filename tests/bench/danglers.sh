@@ -21,9 +21,6 @@
 # ./linkbox-static are timed too when built), SIZE (200000 entries),
 # SEED (1), ROUNDS (2), RUNS (10), BENCH_TIMER (hyperfine or date),
 # FIND (find; must be GNU find), CC (cc, to build mktree).
-cd "$(dirname "$0")/../.." || exit 2
-LC_ALL=C
-export LC_ALL
 
 SIZE=${SIZE:-200000}
 SEED=${SEED:-1}
@@ -31,34 +28,19 @@ ROUNDS=${ROUNDS:-2}
 RUNS=${RUNS:-10}
 FIND=${FIND:-find}
 # shellcheck source=tests/bench/lib.sh
-. tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-case $SIZE$SEED$ROUNDS$RUNS in
-*[!0-9]* | '')
-	echo "danglers.sh: SIZE, SEED, ROUNDS and RUNS must be numbers" >&2
-	exit 2
-	;;
-esac
+need_numbers SIZE SEED ROUNDS RUNS
 if [ "$SIZE" -lt 100 ] || [ "$ROUNDS" -lt 1 ] || [ "$RUNS" -lt 1 ]; then
 	echo "danglers.sh: need SIZE >= 100, ROUNDS >= 1, RUNS >= 1" >&2
 	exit 2
 fi
-need_date_ns danglers.sh
-if ! "$FIND" --version 2>/dev/null | grep -q 'GNU findutils'; then
-	echo "danglers.sh: skipped: $FIND is not GNU find"
-	exit 0
-fi
+need_date_ns
+need_gnu "$FIND" findutils find
 
-start=$(date +%s)
-echo "load average at start: $(loadavg) ($(getconf _NPROCESSORS_ONLN \
-	2>/dev/null || echo '?') cpus)"
+bench_start
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/linkbox-bench-danglers.XXXXXX") ||
-	exit 2
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-repo=$(pwd)
+make_scratch
 
 t0=$(date +%s)
 tests/bench/mktree "$SEED" "$SIZE" "$scratch/T" || exit 2

@@ -31,9 +31,6 @@
 # (1), MIB (512), ROUNDS (2), RUNS (3), SLOW (30), FDUPES (1: time
 # fdupes at any SIZE), BENCH_TIMER (hyperfine or date), CC (cc, to build
 # mkdups and the wrapper), MKDUPS (tests/bench/mkdups).
-cd "$(dirname "$0")/../.." || exit 2
-LC_ALL=C
-export LC_ALL
 
 SIZE=${SIZE:-170000}
 SEED=${SEED:-1}
@@ -44,28 +41,19 @@ SLOW=${SLOW:-30}
 FDUPES=${FDUPES:-}
 MKDUPS=${MKDUPS:-tests/bench/mkdups}
 # shellcheck source=tests/bench/lib.sh
-. tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 MKDUPS=$(realpath "$MKDUPS") || exit 2
 
-case $SIZE$SEED$MIB$ROUNDS$RUNS$SLOW in
-*[!0-9]* | '')
-	echo "dedup.sh: SIZE, SEED, MIB, ROUNDS, RUNS and SLOW must be" \
-		"numbers" >&2
-	exit 2
-	;;
-esac
+need_numbers SIZE SEED MIB ROUNDS RUNS SLOW
 if [ "$SIZE" -lt 100 ] || [ "$ROUNDS" -lt 1 ] || [ "$RUNS" -lt 1 ]; then
 	echo "dedup.sh: need SIZE >= 100, ROUNDS >= 1, RUNS >= 1" >&2
 	exit 2
 fi
-need_date_ns dedup.sh
+need_date_ns
 
-start=$(date +%s)
-echo "load average at start: $(loadavg) ($(getconf _NPROCESSORS_ONLN \
-	2>/dev/null || echo '?') cpus)"
+bench_start
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/linkbox-bench-dedup.XXXXXX") ||
-	exit 2
+make_scratch
 # Removing the tree can take longer than making it (a file system mounted
 # with discard, on a thin disk): files go in inode order, which frees
 # their blocks in about the order they were allocated, and the time is
@@ -80,10 +68,6 @@ cleanup() {
 	fi
 	rm -rf "$scratch"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-repo=$(pwd)
 cd "$scratch" || exit 2
 
 # The wrapper: run a command as a child, wait for it to exit without

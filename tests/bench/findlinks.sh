@@ -25,9 +25,6 @@
 # Environment: LINKBOX (the binary under test), SIZE (200000 entries),
 # SEED (1), ROUNDS (2), RUNS (3), BENCH_TIMER (hyperfine or date), FIND
 # (find; must be GNU find), MKTREE (tests/bench/mktree).
-cd "$(dirname "$0")/../.." || exit 2
-LC_ALL=C
-export LC_ALL
 
 SIZE=${SIZE:-200000}
 SEED=${SEED:-1}
@@ -36,33 +33,19 @@ RUNS=${RUNS:-3}
 FIND=${FIND:-find}
 MKTREE=${MKTREE:-tests/bench/mktree}
 # shellcheck source=tests/bench/lib.sh
-. tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-case $SIZE$SEED$ROUNDS$RUNS in
-*[!0-9]* | '')
-	echo "findlinks.sh: SIZE, SEED, ROUNDS and RUNS must be numbers" >&2
-	exit 2
-	;;
-esac
+need_numbers SIZE SEED ROUNDS RUNS
 if [ "$SIZE" -lt 1000 ] || [ "$ROUNDS" -lt 1 ] || [ "$RUNS" -lt 1 ]; then
 	echo "findlinks.sh: need SIZE >= 1000, ROUNDS >= 1, RUNS >= 1" >&2
 	exit 2
 fi
-need_date_ns findlinks.sh
-if ! "$FIND" --version 2>/dev/null | grep -q 'GNU findutils'; then
-	echo "findlinks.sh: skipped: $FIND is not GNU find"
-	exit 0
-fi
+need_date_ns
+need_gnu "$FIND" findutils find
 
-start=$(date +%s)
-echo "load average at start: $(loadavg) ($(getconf _NPROCESSORS_ONLN \
-	2>/dev/null || echo '?') cpus)"
+bench_start
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/linkbox-bench-findlinks.XXXXXX") ||
-	exit 2
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_scratch
 
 # gen_tree SIZE DIR: the fallback tree, about SIZE entries: directories
 # nested at random, files, and 6% extra hard-link names of random files

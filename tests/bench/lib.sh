@@ -1,7 +1,16 @@
-# Shared by the benchmarks tests/bench/*.sh, sourced from the top of the
-# repository after their own defaults: the timer and binary defaults,
-# and the helpers their timing and tables have in common.  POSIX sh.
+# Shared by the benchmarks tests/bench/*.sh, sourced after their own
+# defaults as
+#     . "$(dirname "$0")/lib.sh"
+# the preamble they have in common (to the top of the repository, the C
+# locale, the timer and binary defaults, BENCH: the benchmark's name for
+# messages), and the helpers their checks, timing and tables share.
+# POSIX sh.
 # shellcheck shell=sh
+
+cd "$(dirname "$0")/../.." || exit 2
+LC_ALL=C
+export LC_ALL
+BENCH=${0##*/}
 
 # BENCH_TIMER: hyperfine when installed, else date.  LINKBOX: the binary
 # under test, ./linkbox-static if built, else ./linkbox; made absolute.
@@ -15,16 +24,73 @@ if [ -z "${LINKBOX:-}" ]; then
 fi
 LINKBOX=$(realpath "$LINKBOX") || exit 2
 
-# need_date_ns NAME: with BENCH_TIMER=date, exit 2 unless date +%s%N
-# counts nanoseconds (NAME is the benchmark's, for the message).
+# need_numbers VAR...: exit 2 unless each VAR holds a number (digits).
+# (POSIX sh has no locals: the names start with _nn_.)
+need_numbers() {
+	_nn_i=0 _nn_bad='' _nn_names='' _nn_val=''
+	for _nn_v; do
+		_nn_i=$((_nn_i + 1))
+		eval "_nn_val=\${$_nn_v}"
+		case $_nn_val in '' | *[!0-9]*) _nn_bad=1 ;; esac
+		if [ "$_nn_i" -eq 1 ]; then
+			_nn_names=$_nn_v
+		elif [ "$_nn_i" -eq $# ]; then
+			_nn_names="$_nn_names and $_nn_v"
+		else
+			_nn_names="$_nn_names, $_nn_v"
+		fi
+	done
+	if [ -n "$_nn_bad" ]; then
+		echo "$BENCH: $_nn_names must be numbers" >&2
+		exit 2
+	fi
+}
+
+# need_date_ns: with BENCH_TIMER=date, exit 2 unless date +%s%N counts
+# nanoseconds.
 need_date_ns() {
 	[ "$BENCH_TIMER" = date ] || return 0
 	case $(date +%s%N) in
 	*[!0-9]*)
-		echo "$1: date +%s%N unsupported; install hyperfine" >&2
+		echo "$BENCH: date +%s%N unsupported; install hyperfine" >&2
 		exit 2
 		;;
 	esac
+}
+
+# need_gnu PROGRAM PACKAGE NAME: exit 0 (skipped, with a line saying so)
+# unless PROGRAM --version names GNU PACKAGE (NAME: how the line calls it).
+need_gnu() {
+	if ! "$1" --version 2>/dev/null | grep -q "GNU $2"; then
+		echo "$BENCH: skipped: $1 is not GNU $3"
+		exit 0
+	fi
+}
+
+# bench_start: start (the time, for the last line), and a line with the
+# load average and the number of CPUs.
+bench_start() {
+	# shellcheck disable=SC2034 # read by the benchmarks
+	start=$(date +%s)
+	echo "load average at start: $(loadavg) ($(getconf \
+		_NPROCESSORS_ONLN 2>/dev/null || echo '?') cpus)"
+}
+
+# make_scratch: scratch, a fresh directory removed on exit by cleanup (a
+# benchmark may redefine cleanup), and repo, the top of the repository.
+make_scratch() {
+	scratch=$(mktemp -d \
+		"${TMPDIR:-/tmp}/linkbox-bench-${BENCH%.sh}.XXXXXX") || exit 2
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	# shellcheck disable=SC2034 # read by the benchmarks
+	repo=$(pwd)
+}
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	rm -rf "$scratch"
 }
 
 # loadavg: the 1, 5 and 15 minute load averages, or ?.

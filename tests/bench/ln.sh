@@ -13,35 +13,23 @@
 # Environment: LINKBOX (the binary under test; ./linkbox and
 # ./linkbox-static are timed too when built), N (2000), ROUNDS (5),
 # BENCH_TIMER (hyperfine or date), GNU_LN (/usr/bin/ln), MUSL_CC (musl-gcc).
-cd "$(dirname "$0")/../.." || exit 2
-LC_ALL=C
-export LC_ALL
 
 N=${N:-2000}
 ROUNDS=${ROUNDS:-5}
 GNU_LN=${GNU_LN:-/usr/bin/ln}
 MUSL_CC=${MUSL_CC:-musl-gcc}
 # shellcheck source=tests/bench/lib.sh
-. tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-case $N$ROUNDS in
-*[!0-9]* | '') echo "ln.sh: N and ROUNDS must be numbers" >&2; exit 2 ;;
-esac
+need_numbers N ROUNDS
 if [ "$N" -lt 2 ] || [ "$ROUNDS" -lt 1 ]; then
 	echo "ln.sh: need N >= 2 and ROUNDS >= 1" >&2
 	exit 2
 fi
-need_date_ns ln.sh
-if ! "$GNU_LN" --version 2>/dev/null | grep -q 'GNU coreutils'; then
-	echo "ln.sh: skipped: $GNU_LN is not GNU ln"
-	exit 0
-fi
+need_date_ns
+need_gnu "$GNU_LN" coreutils ln
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/linkbox-bench-ln.XXXXXX") || exit 2
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-repo=$(pwd)
+make_scratch
 cd "$scratch" || exit 2
 
 # Each variant KEY lives in ./KEY: KEY/prog names the program to run,

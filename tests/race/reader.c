@@ -1,20 +1,33 @@
-/* reader.c - for tests/atomic_race.bats: watch names while another
- * process replaces or exchanges them, and count what a reader must never
- * see.
+/* reader.c - for the race tests (tests/atomic_race.bats through
+ * tests/race/driver, tests/ln_race.bats, tests/dedup_safety.bats): look
+ * names up in a tight loop while another process replaces or exchanges
+ * them, and count what a reader must never see.  Built by
+ * `make tests/race/reader`.
  *
- * usage: reader lstat NAME STOPFILE
- *        reader swap A B STOPFILE
+ * usage: reader [-t SECONDS] lstat NAME STOPFILE
+ *        reader [-t SECONDS] swap A B STOPFILE
+ *        reader [-t SECONDS] read EXPECTED NAME... STOPFILE
  *
  * lstat: lstat(2) NAME in a tight loop; a miss is a lookup failing with
- * ENOENT.  swap: lstat A and B, then read A, B, A, B (open + read, each
- * file holding "A" or "B"); a miss is a name missing or unreadable, and
+ * ENOENT, "other" a lookup failing otherwise.
+ *
+ * swap: lstat A and B, then read A, B, A, B (open + read, each file
+ * holding "A" or "B"); a miss is a name missing or unreadable, and
  * "same" counts rounds where all four reads agreed (both names showing
  * one object: allowed only in safeswap's hard-link fallback).  Reading
  * four times, not two, keeps a true exchange between two reads from
  * looking like a torn state.
  *
+ * read: each round lstat()s every NAME, then opens and reads it whole.
+ * A miss is a name that cannot be looked up or opened (the name was
+ * missing for an instant); "wrong" counts reads whose bytes differ from
+ * the file EXPECTED (read once at the start), or that fail after the
+ * open.
+ *
  * Creates STOPFILE.ready after the first round, runs until STOPFILE
- * exists (or 300 s pass), then prints "iterations N misses M same K".
+ * exists or SECONDS (default 300) pass, then prints
+ *   iterations N misses M same S other O wrong W
+ * (the counts a mode does not keep are 0).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -26,7 +39,40 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The first byte of NAME, or 0 when it cannot be opened or read. */
+#define MAX 65536
+
+static char want[MAX], got[MAX + 1];
+static size_t want_len;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Read the open file FD whole into BUF (CAP bytes); its length, or -1. */
+static long
+slurp(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < cap && (n = read(fd, buf + len, cap - len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		len += n;
+	}
+	return (long)len;
+}
+
+/* The first byte of NAME, or 0 when it cannot be opened or read or is
+ * neither A nor B. */
 static char
 content(const char *name)
 {
@@ -41,39 +87,99 @@ content(const char *name)
 	return c;
 }
 
+static int
+usage(void)
+{
+	fputs("usage: reader [-t SECONDS] lstat NAME STOPFILE\n"
+	    "       reader [-t SECONDS] swap A B STOPFILE\n"
+	    "       reader [-t SECONDS] read EXPECTED NAME... STOPFILE\n",
+	    stderr);
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
-	unsigned long n = 0, misses = 0, same = 0;
+	enum { LSTAT, SWAP, READ } mode;
+	unsigned long n = 0, misses = 0, other = 0, same = 0, wrong = 0;
+	unsigned long every;
+	double seconds = 300, end;
 	const char *stop;
-	char ready[4096];
+	char ready[4096], c[4];
 	struct stat st;
-	time_t end = time(NULL) + 300;
-	int swap = argc == 5 && !strcmp(argv[1], "swap"), fd, gone;
-	char c[4];
+	long len;
+	int fd, i, gone, nnames;
+	char **names;
 
-	if (!swap && !(argc == 4 && !strcmp(argv[1], "lstat"))) {
-		fputs("usage: reader lstat NAME STOPFILE\n"
-		    "       reader swap A B STOPFILE\n", stderr);
-		return 2;
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		seconds = atof(argv[2]);
+		argc -= 2;
+		argv += 2;
 	}
+	if (argc == 4 && !strcmp(argv[1], "lstat"))
+		mode = LSTAT, every = 1024;
+	else if (argc == 5 && !strcmp(argv[1], "swap"))
+		mode = SWAP, every = 256;
+	else if (argc >= 5 && !strcmp(argv[1], "read"))
+		mode = READ, every = 64;
+	else
+		return usage();
 	stop = argv[argc - 1];
+	names = argv + 2;
+	nnames = argc - 3;
+	if (mode == READ) {
+		fd = open(argv[2], O_RDONLY);
+		if (fd == -1 || (len = slurp(fd, want, MAX)) == -1) {
+			perror(argv[2]);
+			return 2;
+		}
+		want_len = (size_t)len;
+		close(fd);
+		names++;
+		nnames--;
+	}
 	snprintf(ready, sizeof(ready), "%s.ready", stop);
+	end = now() + seconds;
 	for (;;) {
-		if (!swap) {
-			if (lstat(argv[2], &st) == -1 && errno == ENOENT)
-				misses++;
-		} else {
-			gone = lstat(argv[2], &st) == -1 ||
-			    lstat(argv[3], &st) == -1;
-			c[0] = content(argv[2]);
-			c[1] = content(argv[3]);
-			c[2] = content(argv[2]);
-			c[3] = content(argv[3]);
+		switch (mode) {
+		case LSTAT:
+			if (lstat(names[0], &st) == -1) {
+				if (errno == ENOENT)
+					misses++;
+				else
+					other++;
+			}
+			break;
+		case SWAP:
+			gone = lstat(names[0], &st) == -1 ||
+			    lstat(names[1], &st) == -1;
+			c[0] = content(names[0]);
+			c[1] = content(names[1]);
+			c[2] = content(names[0]);
+			c[3] = content(names[1]);
 			if (gone || !c[0] || !c[1] || !c[2] || !c[3])
 				misses++;
 			else if (c[0] == c[1] && c[1] == c[2] && c[2] == c[3])
 				same++;
+			break;
+		case READ:
+			for (i = 0; i < nnames; i++) {
+				if (lstat(names[i], &st) == -1) {
+					misses++;
+					continue;
+				}
+				fd = open(names[i], O_RDONLY);
+				if (fd == -1) {
+					misses++;
+					continue;
+				}
+				len = slurp(fd, got, sizeof(got));
+				if (len != (long)want_len ||
+				    memcmp(got, want, want_len))
+					wrong++;
+				close(fd);
+			}
+			break;
 		}
 		if (n++ == 0) {
 			fd = open(ready, O_WRONLY | O_CREAT, 0644);
@@ -83,10 +189,10 @@ main(int argc, char **argv)
 			}
 			close(fd);
 		}
-		if (n % 256 == 0 &&
-		    (access(stop, F_OK) == 0 || time(NULL) > end))
+		if (n % every == 0 && (access(stop, F_OK) == 0 || now() > end))
 			break;
 	}
-	printf("iterations %lu misses %lu same %lu\n", n, misses, same);
+	printf("iterations %lu misses %lu same %lu other %lu wrong %lu\n", n,
+	    misses, same, other, wrong);
 	return 0;
 }
