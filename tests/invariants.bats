@@ -82,13 +82,43 @@ missing_files() {
 	assert_stderr_is ""
 }
 
-@test "invariants: each applets/NAME.c defines NAME_main and NAME_usage" {
+@test "invariants: each applet defines NAME_main and NAME_usage" {
 	for a in $(listed_applets); do
-		f=$REPO/applets/$a.c
-		[ -e "$f" ] || continue	# reported by the test above
-		grep -q "^${a}_main(" "$f" ||
-			{ echo "$f: no ${a}_main" >&2; false; }
-		grep -q "^const char ${a}_usage\[\]" "$f" ||
-			{ echo "$f: no ${a}_usage" >&2; false; }
+		files=("$REPO/applets/$a.c" "$REPO/applets/$a"/*.c)
+		grep -qs "^${a}_main(" "${files[@]}" ||
+			{ echo "applets/$a: no ${a}_main" >&2; false; }
+		grep -qs "^const char ${a}_usage\[\]" "${files[@]}" ||
+			{ echo "applets/$a: no ${a}_usage" >&2; false; }
 	done
+}
+
+@test "invariants: no applet includes another applet's files" {
+	# Only core/linkbox.h, and in a folder its own header, by plain name.
+	run --separate-stderr bash -c 'grep -rn "#include \"" "$1" |
+		grep -vE "#include \"(\.\./)+core/linkbox\.h\"|#include \"[a-z_]+\.h\""' \
+		_ "$REPO/applets"
+	assert_output_is ""
+	# A folder's own header is included by its own files only.
+	for h in "$REPO"/applets/*/*.h; do
+		[ -e "$h" ] || continue
+		d=$(basename "$(dirname "$h")")
+		run -1 grep -rlF "$(basename "$h")" --include='*.c' \
+			--exclude-dir="$d" "$REPO/applets"
+		assert_output_is ""
+	done
+}
+
+@test "invariants: core/ names no applet" {
+	for a in $(listed_applets); do
+		run -1 grep -nwE "${a}_(main|usage)|applets/$a" \
+			--exclude=applets.h --exclude=applet.c --exclude=linkbox.h \
+			-r "$REPO/core"
+		assert_output_is ""
+	done
+}
+
+@test "invariants: no source file in applets/ or core/ is over 500 lines" {
+	run -0 find "$REPO/applets" "$REPO/core" -name '*.[ch]' \
+		-exec awk 'FNR == 501 { print FILENAME ": over 500 lines" }' {} +
+	assert_output_is ""
 }
