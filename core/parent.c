@@ -9,6 +9,10 @@
  */
 #include "linkbox.h"
 
+/* The dir of a PATH without one: not allocated, so that the common case
+ * (ln -sf in a loop) makes no call to malloc, which costs musl syscalls. */
+static char here[] = ".";
+
 /* Open the directory holding PATH (relative to DFD) and split off its
  * last component, trailing slashes cut.  A PATH without a directory part
  * uses DFD itself.  -1 with errno on failure: ENAMETOOLONG or EINVAL
@@ -30,11 +34,12 @@ parent_open(struct parent *p, int dfd, const char *path)
 	}
 	memcpy(p->name, base, len);
 	p->name[len] = '\0';
-	p->dir = path_dir(path);
 	if (base == path) {
+		p->dir = here;
 		p->fd = dfd;
 		return 0;
 	}
+	p->dir = path_dir(path);
 	p->fd = openat(dfd, p->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	p->owned = p->fd != -1;
 	return p->fd == -1 ? -1 : 0;
@@ -47,7 +52,8 @@ parent_close(struct parent *p)
 		close(p->fd);
 	p->owned = false;
 	p->fd = -1;
-	free(p->dir);
+	if (p->dir != here)
+		free(p->dir);
 	p->dir = NULL;
 }
 
