@@ -605,9 +605,12 @@ foreign_ln_page() {
 # --- make CROSS_COMPILE=... ---------------------------------------------------
 
 # make_cc ARGS...: the compiler make would use with these arguments
-# (and no CC in the environment).
+# (and no CC in the environment, nor the variables of a make this suite
+# runs under, such as make asan CC=clang).
 make_cc() {
-	env -u CC make -s -C "$REPO" --eval 'lb-print-cc: ; @echo $(CC)' lb-print-cc "$@"
+	env -u CC -u MAKEFLAGS -u MAKEOVERRIDES -u MFLAGS -u MAKELEVEL \
+		make -s -C "$REPO" --eval 'lb-print-cc: ; @echo $(CC)' \
+		lb-print-cc "$@"
 }
 
 @test "linkbox: make CROSS_COMPILE=PREFIX compiles with PREFIXgcc" {
