@@ -42,7 +42,8 @@ const char lnatomic_usage[] =
 "      --replace-dir       replace a real directory, then remove its tree\n"
 "      --keep-dir=NAME     replace a real directory, keep it as NAME\n"
 "      --unchanged-status=N  exit N when LINK_NAME already was the link\n"
-"      --cleanup           remove stale temporary links in DIRECTORY\n"
+"      --cleanup           remove the temporary names that killed runs\n"
+"                          of linkbox applets left in DIRECTORY\n"
 "      --help, --version\n"
 "Exit: 0 done, 1 failed, 2 trouble, 3 --expect/--no-replace not met.\n";
 
@@ -323,30 +324,61 @@ out:
 	return r;
 }
 
-/* Remove a temporary link of ours, named .NAME.lnatomic.XXXXXX, left in
- * the directory being cleaned by a process killed mid-way.  A directory
- * (an old tree, after --replace-dir was interrupted) is reported, not
- * removed. */
+/* The directory --cleanup is cleaning. */
+struct cleaning {
+	int fd;
+	const char *path;
+};
+
+/* Remove NAME in the directory being cleaned if it is a temporary name
+ * that one of our applets left when it was killed, and removing it loses
+ * nothing.  Those of ln, lnatomic and linkbox --install are a new
+ * symbolic link or a second name until their rename: any but a directory
+ * (an old tree, after --replace-dir was interrupted) goes.  Those of
+ * safeswap and dedup (the last two tags) can be the only name of a file
+ * after their first rename: they go only while the file has another. */
 static void
 clean_entry(const char *name, unsigned char type, void *arg)
 {
-	const char *dir = arg, *tag;
-	size_t len = strlen(name);
+	static const char *const tags[] = {
+		"lnatomic", "ln", "linkbox", "safeswap", "dedup"
+	};
+	const struct cleaning *dir = arg;
+	struct stat st;
+	size_t t;
 	char *path;
 
-	tag = len > 17 ? name + len - 16 : NULL;
-	if (name[0] != '.' || !tag || strncmp(tag, ".lnatomic.", 10) ||
-	    strspn(tag + 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789") != 6)
+	(void)type;
+	for (t = 0; t < 5 && atomic_is_temp(name, tags[t]) == -1; t++)
+		;
+	if (t == 5)
 		return;
-	path = path_join(dir, name);
-	if (type == DT_DIR)
+	path = path_join(dir->path, name);
+	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		msg_warnsys("%s", quote(path));
+	else if (S_ISDIR(st.st_mode))
 		msg_warn("%s is a directory: left alone", quote(path));
-	else if (unlinkat(AT_FDCWD, path, 0) == -1)
+	else if (t >= 3 && st.st_nlink < 2)
+		msg_warn("%s is the only name of its file: left alone",
+		    quote(path));
+	else if (unlinkat(dir->fd, name, 0) == -1)
 		msg_warnsys("cannot remove %s", quote(path));
 	else if (opt.verbose)
 		out("removed %s\n", quote(path));
 	free(path);
+}
+
+/* --cleanup DIRECTORY */
+static void
+clean(const char *path)
+{
+	struct cleaning dir = { -1, path };
+
+	dir.fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir.fd == -1 || walk_dir(dir.fd, ".", clean_entry, &dir) == -1)
+		msg_warnsys("cannot read directory %s", quote(path));
+	if (dir.fd != -1)
+		close(dir.fd);
 }
 
 int
@@ -404,10 +436,7 @@ lnatomic_main(int argc, char **argv)
 			msg_usage("--cleanup takes only -v");
 		opt_operands(argc, argv, 1, -1);
 		for (; optind < argc; optind++)
-			if (walk_dir(AT_FDCWD, argv[optind], clean_entry,
-			    argv[optind]) == -1)
-				msg_warnsys("cannot read directory %s",
-				    quote(argv[optind]));
+			clean(argv[optind]);
 		return exit_status ? 1 : 0;
 	}
 	if (opt.relative && !opt.symbolic)

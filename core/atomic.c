@@ -29,21 +29,41 @@ random_next(void)
 	return state;
 }
 
+static const char tmp_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
 /* Write a temporary name for BASE into BUF (NAME_MAX + 1 bytes), cutting
  * BASE short where the whole would not fit in one component. */
 void
 atomic_tmpname(char *buf, const char *base, const char *tag)
 {
-	static const char chars[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	int len, i, keep = strcspn(base, "/");
 
 	if (keep > NAME_MAX - 9 - (int)strlen(tag))
 		keep = NAME_MAX - 9 - (int)strlen(tag);
 	len = fmt(buf, NAME_MAX + 1, ".%.*s.%s.", keep, base, tag);
 	for (i = 0; i < 6; i++)
-		buf[len + i] = chars[random_next() % (sizeof(chars) - 1)];
+		buf[len + i] =
+		    tmp_chars[random_next() % (sizeof(tmp_chars) - 1)];
 	buf[len + i] = '\0';
+}
+
+/* NAME has the form of a temporary name made with TAG: the length of the
+ * BASE in it (perhaps cut short), or -1. */
+int
+atomic_is_temp(const char *name, const char *tag)
+{
+	size_t len = strlen(name), tlen = strlen(tag);
+	const char *end;
+
+	if (name[0] != '.' || len < tlen + 10)
+		return -1;
+	end = name + len - tlen - 8;
+	if (end[0] != '.' ||
+	    memcmp(end + 1, tag, tlen) || end[tlen + 1] != '.' ||
+	    strspn(end + tlen + 2, tmp_chars) != 6)
+		return -1;
+	return end - name - 1;
 }
 
 /* Make a symlink to SRC (SRCFD == -1) or a hard link to SRC (relative to

@@ -775,13 +775,62 @@ make_releases() {
 @test "lnatomic: --cleanup leaves look-alikes and other dot files" {
 	mkdir d
 	touch d/.a.lnatomic.abc d/.b.lnatomic.abcdefg d/.c.lnatomic.ab-def \
-		d/.e.safeswap.AbC123 d/e.lnatomic.AbC123 d/.lnatomic.AbC123 \
+		d/.e.other.AbC123 d/e.lnatomic.AbC123 d/.lnatomic.AbC123 \
 		d/.other
 	want=$(ls -A d)
 	run -0 --separate-stderr lb lnatomic --cleanup d
 	assert_output_is ""
 	assert_stderr_is ""
 	[ "$(ls -A d)" = "$want" ]
+}
+
+@test "lnatomic: --cleanup removes the temporaries of ln and linkbox --install" {
+	mkdir d
+	command ln -s t d/.l.ln.AbC123
+	touch d/.ln.linkbox.Zz9Zz9 d/keep
+	run -0 --separate-stderr lb lnatomic --cleanup d
+	assert_stderr_is ""
+	[ "$(ls -A d)" = keep ]
+}
+
+@test "lnatomic: --cleanup removes a safeswap or dedup temporary that is a second name" {
+	mkdir d
+	echo a >d/a
+	echo b >d/b
+	command ln d/a d/.a.safeswap.AbC123
+	command ln d/b d/.b.dedup.AbC123
+	run -0 --separate-stderr lb lnatomic --cleanup d
+	assert_stderr_is ""
+	[ "$(ls -A d | tr '\n' ' ')" = "a b " ]
+}
+
+@test "lnatomic: --cleanup leaves a safeswap or dedup temporary that is the only name of its file" {
+	mkdir d
+	echo a >d/.a.safeswap.AbC123
+	echo b >d/.b.dedup.AbC123
+	run -1 --separate-stderr lb lnatomic --cleanup d
+	assert_output_is ""
+	[ "$(sort <<<"$stderr")" = "\
+lnatomic: 'd/.a.safeswap.AbC123' is the only name of its file: left alone
+lnatomic: 'd/.b.dedup.AbC123' is the only name of its file: left alone" ]
+	[ "$(cat d/.a.safeswap.AbC123)" = a ]
+	[ "$(cat d/.b.dedup.AbC123)" = b ]
+}
+
+@test "lnatomic: --cleanup after safeswap was killed between its renames keeps both objects" {
+	need_inject renameat
+	mkdir d
+	echo A >d/a
+	echo B >d/b
+	# No exchange: the fallback links, then renames twice; killed at
+	# the second rename, B's object is left only under a temporary.
+	run -137 strace_applet safeswap -o /dev/null \
+		-e inject=renameat2:error=EINVAL \
+		-e inject=renameat:signal=SIGKILL:when=2 -- d/a d/b
+	run -1 --separate-stderr lb lnatomic --cleanup d
+	[ "$(cat d/a)" = A ]
+	[ "$(cat d/b)" = A ]
+	[ "$(cat d/.a.safeswap.??????)" = B ]
 }
 
 @test "lnatomic: --cleanup reports a temporary directory and leaves it" {
