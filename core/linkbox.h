@@ -60,11 +60,13 @@ extern const char *applet_name;
 extern const char *applet_usage;
 extern int exit_status;		/* what the applet returns so far */
 void msg_policy(enum exit_policy policy);
-enum { MSG_SYS = 1, MSG_FAIL = 2 };	/* msg_say: add strerror; status 1 */
+/* msg_say: add strerror; status 1; no status (a note) */
+enum { MSG_SYS = 1, MSG_FAIL = 2, MSG_NOTE = 4 };
 void msg_say(int how, const char *fmt, ...) PRINTF(2, 3);
 _Noreturn void msg_exit(int how, const char *fmt, ...) PRINTF(2, 3);
 #define msg_warn(...) msg_say(0, __VA_ARGS__)
 #define msg_warnsys(...) msg_say(MSG_SYS, __VA_ARGS__)
+#define msg_note(...) msg_say(MSG_NOTE, __VA_ARGS__)
 #define msg_fail(...) msg_say(MSG_FAIL, __VA_ARGS__)
 #define msg_failsys(...) msg_say(MSG_FAIL | MSG_SYS, __VA_ARGS__)
 #define msg_die(...) msg_exit(0, __VA_ARGS__)
@@ -105,6 +107,7 @@ unsigned long long opt_size(const char *arg, const char *what);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);
+int atomic_is_temp(const char *name, const char *tag);
 int atomic_symlink(const char *target, int dirfd, const char *base,
     const char *tag);
 int atomic_link(int srcfd, const char *src, int flags, int dirfd,

@@ -62,7 +62,8 @@ raise_status(int status)
 
 /* A message, with strerror(errno) after it for MSG_SYS; then the exit
  * status raised to the policy's for a warning, to 1 for MSG_FAIL (an
- * operation that failed, in an applet whose warnings are trouble). */
+ * operation that failed, in an applet whose warnings are trouble), not
+ * at all for MSG_NOTE. */
 void
 msg_say(int how, const char *format, ...)
 {
@@ -72,7 +73,8 @@ msg_say(int how, const char *format, ...)
 	va_start(ap, format);
 	emit(err, "\n", format, ap);
 	va_end(ap);
-	raise_status(how & MSG_FAIL ? 1 : fail_status);
+	if (!(how & MSG_NOTE))
+		raise_status(how & MSG_FAIL ? 1 : fail_status);
 }
 
 /* The same, then exit with the policy's status for trouble. */

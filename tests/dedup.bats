@@ -16,13 +16,14 @@ setup() {
 	skip_unless_applet dedup
 }
 
-# summary SCANNED GROUPS RELINKED FREED [CHANGED [FAILED]]: the lines
-# dedup ends with.
+# summary SCANNED GROUPS RELINKED FREED [CHANGED [FAILED [APART]]]: the
+# lines dedup ends with.
 summary() {
 	printf '%s\n' "files scanned: $1" "duplicate groups: $2" \
 		"names relinked: $3" "bytes freed: $4" \
 		"skipped because they changed: ${5:-0}" \
-		"not linked because of errors: ${6:-0}"
+		"not linked because of errors: ${6:-0}" \
+		"kept apart by owner, group or mode: ${7:-0}"
 }
 
 # The same for -n.
@@ -31,7 +32,8 @@ dry_summary() {
 		"names that would be relinked: $3" \
 		"bytes that would be freed: $4" \
 		"skipped because they changed: ${5:-0}" \
-		"not linked because of errors: ${6:-0}"
+		"not linked because of errors: ${6:-0}" \
+		"kept apart by owner, group or mode: ${7:-0}"
 }
 
 # put TEXT NAME...: each NAME a file of its own holding TEXT.
@@ -340,12 +342,45 @@ $(dry_summary 2 1 1 "$freed")"
 	apart p q
 }
 
-@test "dedup: -0 without -l is a usage error" {
+@test "dedup: -0 -n ends every record, the summary's too, with a NUL" {
+	put same a b "c
+2"
+	age 2001-01-01 a
+	run -0 --separate-stderr to_file ../out lb dedup -0 -n a b "c
+2"
+	assert_stderr_is ""
+	[ "$(tr -cd '\0' <../out | wc -c)" -eq 9 ]
+	local r records=()
+	while IFS= read -r -d '' r; do records+=("$r"); done <../out
+	[ "${records[0]}" = "'b' => 'a'" ]
+	[ "${records[1]}" = "'c'\$'\\n''2' => 'a'" ]
+	[ "$(printf '%s\n' "${records[@]:2}")" = \
+		"$(dry_summary 3 1 2 "$(bytes_of b "c
+2")")" ]
+	apart a b "c
+2"
+}
+
+@test "dedup: -0 -v ends every record with a NUL" {
 	put same a b
-	run -2 --separate-stderr lb dedup -0 .
-	assert_output_is ""
-	assert_stderr_is "$(usage_error "-0 goes with -l")"
-	apart a b
+	age 2001-01-01 a
+	run -0 --separate-stderr to_file ../out lb dedup -0 -v a b
+	assert_stderr_is ""
+	{
+		printf "'b' => 'a'\\0"
+		summary 2 1 1 "$(bytes_of a)" | tr '\n' '\0'
+	} >../want
+	cmp ../out ../want
+	one_file a b
+}
+
+@test "dedup: -0 alone ends the summary's lines with a NUL" {
+	put one a
+	put two b
+	run -0 --separate-stderr to_file ../out lb dedup -0 a b
+	assert_stderr_is ""
+	summary 2 0 0 0 | tr '\n' '\0' >../want
+	cmp ../out ../want
 }
 
 @test "dedup: -l with -n is a usage error" {
@@ -421,7 +456,7 @@ $(dry_summary 2 1 1 "$freed")"
 	put same a b
 	chown 1234 b
 	run -0 --separate-stderr lb dedup .
-	assert_output_is "$(summary 2 0 0 0)"
+	assert_output_is "$(summary 2 0 0 0 0 0 1)"
 	apart a b
 }
 
@@ -441,7 +476,7 @@ $(dry_summary 2 1 1 "$freed")"
 	put same a b
 	chgrp 1234 b
 	run -0 --separate-stderr lb dedup .
-	assert_output_is "$(summary 2 0 0 0)"
+	assert_output_is "$(summary 2 0 0 0 0 0 1)"
 	apart a b
 }
 
@@ -460,7 +495,7 @@ $(dry_summary 2 1 1 "$freed")"
 	chmod 644 a
 	chmod 600 b
 	run -0 --separate-stderr lb dedup .
-	assert_output_is "$(summary 2 0 0 0)"
+	assert_output_is "$(summary 2 0 0 0 0 0 1)"
 	apart a b
 }
 
@@ -494,6 +529,135 @@ $(dry_summary 2 1 1 "$freed")"
 	apart m/a m/b
 	run -0 --separate-stderr lb dedup --any-mode .
 	one_file m/a m/b
+}
+
+@test "dedup: -v names the identical files kept apart and why" {
+	need_root
+	put same a b c d
+	age 2001-01-01 a
+	chmod 600 b
+	chown 1234 c
+	chown 1234 d
+	chmod 600 d
+	run -0 --separate-stderr lb dedup -v a b c d
+	assert_lines_are "'b' not linked to 'a': mode differs" \
+		"'c' not linked to 'a': owner differs" \
+		"'d' not linked to 'a': owner and mode differ" \
+		"$(summary 4 0 0 0 0 0 3)"
+	assert_stderr_is ""
+	apart a b c d
+}
+
+@test "dedup: identical files kept apart are still linked among themselves" {
+	put same a b c
+	age 2001-01-01 a
+	chmod 600 b c
+	run -0 --separate-stderr lb dedup a b c
+	assert_output_is "$(summary 3 1 1 "$(bytes_of c)" 0 0 2)"
+	one_file b c
+	apart a b
+}
+
+@test "dedup: -n --any-mode warns of each permission that would change" {
+	put same a b
+	age 2001-01-01 a
+	chmod 644 a
+	chmod 600 b
+	run -0 --separate-stderr lb dedup -n --any-mode a b
+	assert_output_is "'b' => 'a'
+$(dry_summary 2 1 1 "$(bytes_of b)")"
+	assert_stderr_is "dedup: 'b' would change mode from 0600 to 0644"
+	[ "$(stat -c %a b)" = 600 ]
+}
+
+@test "dedup: -n --any-owner --any-group warns of owner and group changes" {
+	need_root
+	put same a b
+	age 2001-01-01 a
+	chown 1234:1235 b
+	run -0 --separate-stderr lb dedup -n --any-owner --any-group a b
+	assert_stderr_is "dedup: 'b' would change owner from 1234 to 0
+dedup: 'b' would change group from 1235 to 0"
+}
+
+@test "dedup: -n without --any-mode warns of nothing" {
+	put same a b
+	chmod 600 b
+	run -0 --separate-stderr lb dedup -n a b
+	assert_stderr_is ""
+}
+
+@test "dedup: -h prints the bytes freed in human form" {
+	head -c 3000000 /dev/urandom >a
+	cp a b
+	age 2001-01-01 a
+	run -0 --separate-stderr lb dedup -h a b
+	[ "${lines[3]}" = "bytes freed: $(du -h b | cut -f1)" ]
+	[ "${lines[3]}" = "bytes freed: 2.9M" ]
+}
+
+@test "dedup: --human-readable is -h, for -n too" {
+	head -c 3000000 /dev/urandom >a
+	cp a b
+	run -0 --separate-stderr lb dedup -n --human-readable a b
+	[ "${lines[4]}" = "bytes that would be freed: 2.9M" ]
+}
+
+# --- temporaries of an interrupted run -------------------------------------
+
+@test "dedup: a temporary left as a second name of a file is removed" {
+	put same a
+	command ln a .b.dedup.Ab12Yz
+	put same b
+	age 2001-01-01 a
+	run -0 --separate-stderr lb dedup -v .
+	assert_lines_are "removed './.b.dedup.Ab12Yz'" "'./b' => './a'" \
+		"$(summary 2 1 1 "$(bytes_of b)")"
+	[ ! -e .b.dedup.Ab12Yz ]
+	one_file a b
+}
+
+@test "dedup: a displaced temporary holding the bytes of its name is removed" {
+	put same b .b.dedup.Ab12Yz
+	run -0 --separate-stderr lb dedup .
+	assert_output_is "$(summary 1 0 0 0)"
+	assert_stderr_is ""
+	[ ! -e .b.dedup.Ab12Yz ]
+	[ "$(cat b)" = same ]
+}
+
+@test "dedup: a temporary holding other bytes is left alone, status 1" {
+	put same b
+	put written .b.dedup.Ab12Yz
+	run -1 --separate-stderr lb dedup .
+	assert_output_is "$(summary 1 0 0 0)"
+	assert_stderr_is "dedup: './.b.dedup.Ab12Yz' is left from an interrupted dedup and differs from './b': left alone"
+	[ "$(cat .b.dedup.Ab12Yz)" = written ]
+}
+
+@test "dedup: a temporary whose name is gone is left alone, status 1" {
+	put lone .b.dedup.Ab12Yz
+	run -1 --separate-stderr lb dedup .
+	assert_stderr_is "dedup: './.b.dedup.Ab12Yz' is left from an interrupted dedup and differs from './b': left alone"
+	[ -e .b.dedup.Ab12Yz ]
+}
+
+@test "dedup: -n says which temporary it would remove and keeps it" {
+	put same a b .b.dedup.Ab12Yz
+	age 2001-01-01 a
+	run -0 --separate-stderr lb dedup -n .
+	assert_lines_are "would remove './.b.dedup.Ab12Yz'" "'./b' => './a'" \
+		"$(dry_summary 2 1 1 "$(bytes_of b)")"
+	[ -e .b.dedup.Ab12Yz ]
+}
+
+@test "dedup: names only like a temporary are files like any other" {
+	put same a .b.dedup.Ab12 .b.dedup.Ab12Yz9 .b.lnatomic.Ab12Yz
+	age 2001-01-01 a
+	run -0 --separate-stderr lb dedup .
+	assert_output_is "$(summary 4 1 3 "$(bytes_of .b.dedup.Ab12 \
+		.b.dedup.Ab12Yz9 .b.lnatomic.Ab12Yz)")"
+	one_file a .b.dedup.Ab12 .b.dedup.Ab12Yz9 .b.lnatomic.Ab12Yz
 }
 
 @test "dedup: --min-size skips smaller files (K suffix)" {

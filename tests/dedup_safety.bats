@@ -195,9 +195,14 @@ kill_everywhere() {
 				continue
 			fi
 			[ "$left" -gt 0 ] && kept=$((kept + 1))
-			# A later run finishes the job.
+			# A later run finishes the job and removes the
+			# temporaries: each holds the bytes of its name.
 			if ! "$LB_BIN/dedup" -q k >/dev/null; then
 				echo "rerun after $s #$n failed" >&2
+				bad=$((bad + 1))
+			fi
+			if [ "$(temps_sound)" != 0 ]; then
+				echo "rerun after $s #$n left a temporary" >&2
 				bad=$((bad + 1))
 			fi
 			one_file_abc || bad=$((bad + 1))
@@ -244,6 +249,13 @@ one_file_abc() {
 	done
 	note "killed before the exchange back: the appended line is in $found"
 	[ -n "$found" ]
+	# A rerun leaves the temporary alone when it holds other bytes.
+	if [ "$found" != k/b ]; then
+		run -1 --separate-stderr "$LB_BIN/dedup" -q k
+		assert_stderr_is "dedup: '$found' is left from an interrupted \
+dedup and differs from 'k/b': left alone"
+		[ "$(tail -n 1 "$found")" = appended ]
+	fi
 }
 
 # --- (c) injected errors -----------------------------------------------------
@@ -522,7 +534,7 @@ interrupt() {
 	note "$sig: status $st, $relinked of 20 names relinked before stopping"
 	[ "$st" = "$want" ]
 	grep -q "+++ killed by $sig +++" trace.log
-	[ "$(wc -l <out)" = 6 ]
+	[ "$(wc -l <out)" = 7 ]
 	[ "$(head -n 1 out)" = "files scanned: 21" ]
 	[ -n "$relinked" ] && ((relinked > 0 && relinked < 20))
 	[ "$(stat -c %h k/a)" = $((relinked + 1)) ]

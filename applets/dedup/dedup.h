@@ -52,7 +52,7 @@ struct name {
  * the run (0 until one comes) and the signals blocked around each
  * replacement so that it is finished. */
 extern struct dedup_opt {
-	bool dry_run, list, verbose, quiet, empty, mtime, collide;
+	bool dry_run, list, verbose, human, quiet, empty, mtime, collide;
 	bool any_owner, any_group, any_mode;
 	char end;
 	unsigned long long min_size, max_size;
@@ -63,7 +63,7 @@ extern struct dedup_opt {
 } dedup_opt;
 extern struct dedup_sum {
 	unsigned long long scanned, groups, relinked, freed, changed, failed,
-	    compared;
+	    apart, compared;
 } dedup_sum;
 extern volatile sig_atomic_t dedup_stop;
 extern sigset_t dedup_stop_signals;
@@ -77,6 +77,7 @@ const char *dedup_path(size_t name);
 
 /* match.c */
 void dedup_match(void);
+bool dedup_same_bytes(int a, int b, off_t size);
 int dedup_by_hash(const void *a, const void *b);
 int dedup_by_content(const void *a, const void *b);
 void dedup_split_by_hash(struct file **f, size_t n, off_t at, off_t len,

@@ -1,15 +1,18 @@
 /* dedup - replace identical files with hard links, verified, crash-safe.
  *
- * usage: dedup [-lnqvz0] [--keep=RULE] [--max-links=N] [--mtime]
+ * usage: dedup [-hlnqvz0] [--keep=RULE] [--max-links=N] [--mtime]
  *              [--any-owner] [--any-group] [--any-mode] [--min-size=N]
  *              [--max-size=N] [--exclude=PATTERN]... PATH...
  *
- * Walks the PATHs, groups regular files by device, size, owner, group and
- * mode (and mtime with --mtime), narrows each group by a hash of the
- * first HEAD bytes (two threads read them), then confirms every match
- * byte for byte by reading the candidates side by side, the last block
- * first.  A hash only sorts; it never decides.  Names already hard-linked
- * together are one file throughout.
+ * Walks the PATHs, groups regular files by device and size (and mtime with
+ * --mtime), narrows each group by a hash of the first HEAD bytes (two
+ * threads read them), then confirms every match byte for byte by reading
+ * the candidates side by side, the last block first.  A hash only sorts;
+ * it never decides.  Identical files are linked only where owner, group
+ * and mode agree (unless --any-*); the others are counted, so that the
+ * user learns what --any-* would free.  Names already hard-linked
+ * together are one file throughout.  A temporary name left by a killed
+ * run is recognised and removed where that loses nothing.
  *
  * Each duplicate name is replaced so that it never disappears: the kept
  * file is linked under a temporary name beside it (never overwriting
@@ -40,8 +43,11 @@ const char dedup_usage[] =
 "  -n, --dry-run       say what would be linked and freed; change nothing\n"
 "  -l, --list          print the groups of identical files, blank line\n"
 "                      between groups; change nothing\n"
-"  -0, --null          with -l: NUL after each name and each group\n"
-"  -v, --verbose       print each link made: 'NAME' => 'KEPT'\n"
+"  -0, --null          end each record with NUL, not newline (with -l:\n"
+"                      after each name and each group)\n"
+"  -v, --verbose       print each link made: 'NAME' => 'KEPT', and each\n"
+"                      identical file kept apart by owner, group or mode\n"
+"  -h, --human-readable  bytes in the summary as 1.5K, 12M, 3.0G\n"
 "  -q, --quiet         no progress display\n"
 "  -z, --empty         also link empty files\n"
 "      --mtime         only link files with the same mtime\n"
@@ -55,7 +61,8 @@ const char dedup_usage[] =
 "                      first (first found)\n"
 "      --max-links=N   never give a file more than N links\n"
 "      --help, --version\n"
-"Exit: 0 done, 1 some names not linked (reported), 2 trouble.\n";
+"Exit: 0 done, 1 some names not linked or a temporary of a killed run\n"
+"left alone (reported), 2 trouble.\n";
 
 enum {
 	OPT_MTIME = OPT_FIRST_LONG_ONLY, OPT_ANY_OWNER, OPT_ANY_GROUP,
@@ -87,6 +94,7 @@ parse_options(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "null", no_argument, NULL, '0' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "human-readable", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "empty", no_argument, NULL, 'z' },
 		{ "mtime", no_argument, NULL, OPT_MTIME },
@@ -109,12 +117,13 @@ parse_options(int argc, char **argv)
 	int c;
 
 	opt->exclude = xmalloc(argc * sizeof(*opt->exclude));
-	while ((c = opt_next(argc, argv, "nl0vqz", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "nl0vhqz", longs)) != -1) {
 		switch (c) {
 		case 'n': opt->dry_run = true; break;
 		case 'l': opt->list = true; break;
 		case '0': opt->end = '\0'; break;
 		case 'v': opt->verbose = true; break;
+		case 'h': opt->human = true; break;
 		case 'q': opt->quiet = true; break;
 		case 'z': opt->empty = true; break;
 		case OPT_MTIME: opt->mtime = true; break;
@@ -144,8 +153,6 @@ parse_options(int argc, char **argv)
 			break;
 		}
 	}
-	if (!opt->end && !opt->list)
-		msg_usage("-0 goes with -l");
 	if (opt->list && opt->dry_run)
 		msg_usage("-l and -n exclude each other");
 	if (opt->min_size > opt->max_size)
@@ -181,18 +188,22 @@ static void
 print_summary(void)
 {
 	const struct dedup_sum *sum = &dedup_sum;
+	bool dry = dedup_opt.dry_run;
+	char freed[32];
 
 	if (dedup_opt.list)
 		return;
-	out("files scanned: %lu\nduplicate groups: %lu\n%s: %lu\n"
-	    "%s: %lu\nskipped because they changed: %lu\n"
-	    "not linked because of errors: %lu\n",
-	    (unsigned long)sum->scanned, (unsigned long)sum->groups,
-	    dedup_opt.dry_run ? "names that would be relinked" :
-	    "names relinked", (unsigned long)sum->relinked,
-	    dedup_opt.dry_run ? "bytes that would be freed" : "bytes freed",
-	    (unsigned long)sum->freed, (unsigned long)sum->changed,
-	    (unsigned long)sum->failed);
+	out("files scanned: %llu%c" "duplicate groups: %llu%c" "%s: %llu%c"
+	    "%s: %s%c" "skipped because they changed: %llu%c"
+	    "not linked because of errors: %llu%c"
+	    "kept apart by owner, group or mode: %llu%c",
+	    sum->scanned, dedup_opt.end, sum->groups, dedup_opt.end,
+	    dry ? "names that would be relinked" : "names relinked",
+	    sum->relinked, dedup_opt.end,
+	    dry ? "bytes that would be freed" : "bytes freed",
+	    fmt_bytes(freed, sum->freed, dedup_opt.human), dedup_opt.end,
+	    sum->changed, dedup_opt.end, sum->failed, dedup_opt.end,
+	    sum->apart, dedup_opt.end);
 }
 
 int

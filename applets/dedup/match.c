@@ -1,9 +1,10 @@
 /* match.c - dedup's second stage: which files are alike, byte for byte.
  *
- * The files are sorted by what must be equal (device, size, owner, group,
- * mode, mtime with --mtime); each group of two or more is a set of
- * candidates, whose first HEAD bytes are read and hashed, in walk order,
- * on two threads.  relink.c then splits the groups by that hash and asks
+ * The files are sorted by what must be equal (device, size, mtime with
+ * --mtime; owner, group and mode only decide later, in relink.c, so that
+ * identical files kept apart by them are counted); each group of two or
+ * more is a set of candidates, whose first HEAD bytes are read and
+ * hashed, in walk order, on two threads.  relink.c then splits the groups by that hash and asks
  * here for contents compared side by side (dedup_compare) or, for runs
  * too long for one batch, hashed first (dedup_split_by_hash).  A hash
  * only sorts; equality is always decided by comparing the bytes.
@@ -27,12 +28,6 @@ by_key(const void *x, const void *y)
 #define CMP(x, y) if ((x) != (y)) return (x) < (y) ? -1 : 1
 	CMP(a->dev, b->dev);
 	CMP(a->size, b->size);
-	if (!dedup_opt.any_owner)
-		CMP(a->uid, b->uid);
-	if (!dedup_opt.any_group)
-		CMP(a->gid, b->gid);
-	if (!dedup_opt.any_mode)
-		CMP(a->mode, b->mode);
 	if (dedup_opt.mtime) {
 		CMP(a->mtime.tv_sec, b->mtime.tv_sec);
 		CMP(a->mtime.tv_nsec, b->mtime.tv_nsec);
@@ -130,6 +125,27 @@ read_at(int fd, unsigned char *buf, size_t len, off_t at,
 		len -= n;
 		at += n;
 		*count += n;
+	}
+	return true;
+}
+
+/* Whether the files open as A and B hold the same SIZE bytes. */
+bool
+dedup_same_bytes(int a, int b, off_t size)
+{
+	static unsigned char *buf;
+	unsigned long long count = 0;
+	off_t at;
+	size_t len;
+
+	if (!buf)
+		buf = xmalloc(2 * CHUNK);
+	for (at = 0; at < size; at += len) {
+		len = size - at < CHUNK ? (size_t)(size - at) : CHUNK;
+		if (!read_at(a, buf, len, at, &count) ||
+		    !read_at(b, buf + CHUNK, len, at, &count) ||
+		    order_bytes(buf, buf + CHUNK, len))
+			return false;
 	}
 	return true;
 }

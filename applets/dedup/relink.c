@@ -2,11 +2,30 @@
  *
  * A group (files alike in what must be equal, their heads hashed) is cut
  * by the hash of the heads, then into classes of identical files (match.c
- * compares the bytes); each class gets one kept file, and every name of
- * the others becomes a link to it, replaced so that it never disappears
- * and no write made since the comparison is lost (relink()).
+ * compares the bytes), then by owner, group and mode where they must
+ * agree; each such class gets one kept file, and every name of the others
+ * becomes a link to it, replaced so that it never disappears and no write
+ * made since the comparison is lost (relink()).
  */
 #include "dedup.h"
+
+enum { OWNER = 1, GROUP = 2, MODE = 4 };
+
+/* What of owner, group and mode (among WHAT) differs between A and B. */
+static unsigned
+differs(const struct file *a, const struct file *b, unsigned what)
+{
+	return what & ((a->uid != b->uid) * OWNER |
+	    (a->gid != b->gid) * GROUP | (a->mode != b->mode) * MODE);
+}
+
+/* What must agree for two identical files to be linked. */
+static unsigned
+must_agree(void)
+{
+	return !dedup_opt.any_owner * OWNER | !dedup_opt.any_group * GROUP |
+	    !dedup_opt.any_mode * MODE;
+}
 
 /* KEEP better than F as the file to keep? */
 static bool
@@ -134,10 +153,31 @@ out:
 	return r;
 }
 
-/* Make every name of the identical files C[0..n) a link to one kept
- * file, starting a new kept file when it cannot take more links. */
+/* -n: say what of F's owner, group and mode linking its name PATH to
+ * KEEP would change (--any-*). */
 static void
-link_class(struct file **c, size_t n)
+note_changes(const char *path, const struct file *f, const struct file *keep)
+{
+	unsigned d = differs(f, keep, OWNER | GROUP | MODE);
+
+	if (d & OWNER)
+		msg_note("%s would change owner from %u to %u", quote(path),
+		    (unsigned)f->uid, (unsigned)keep->uid);
+	if (d & GROUP)
+		msg_note("%s would change group from %u to %u", quote(path),
+		    (unsigned)f->gid, (unsigned)keep->gid);
+	if (d & MODE)
+		msg_note("%s would change mode from %u%u%u%u to %u%u%u%u",
+		    quote(path), f->mode >> 9 & 7, f->mode >> 6 & 7,
+		    f->mode >> 3 & 7, f->mode & 7, keep->mode >> 9 & 7,
+		    keep->mode >> 6 & 7, keep->mode >> 3 & 7, keep->mode & 7);
+}
+
+/* Make every name of the identical files C[0..n), whose owner, group
+ * and mode agree where they must, a link to one kept file, starting a
+ * new kept file when it cannot take more links. */
+static void
+link_run(struct file **c, size_t n)
 {
 	size_t i, k = 0, name, left;
 	struct file *keep;
@@ -171,8 +211,10 @@ link_class(struct file **c, size_t n)
 		for (name = c[i]->name; name != NONE && !dedup_stop;
 		    name = dedup_names[name].next) {
 			if (dedup_opt.dry_run) {
-				out("%s => %s\n", quote(dedup_path(name)),
-				    quote(dedup_path(keep->name)));
+				out("%s => %s%c", quote(dedup_path(name)),
+				    quote(dedup_path(keep->name)),
+				    dedup_opt.end);
+				note_changes(dedup_path(name), c[i], keep);
 				keep->nlink++;
 				c[i]->nlink--;
 				left--;
@@ -189,9 +231,10 @@ link_class(struct file **c, size_t n)
 				left--;
 				dedup_sum.relinked++;
 				if (dedup_opt.verbose)
-					out("%s => %s\n",
+					out("%s => %s%c",
 					    quote(dedup_path(name)),
-					    quote(dedup_path(keep->name)));
+					    quote(dedup_path(keep->name)),
+					    dedup_opt.end);
 				break;
 			case FULL:
 				/* EMLINK: keep this file from here on, by a
@@ -212,6 +255,56 @@ link_class(struct file **c, size_t n)
 		if (left == 0 && c[i]->nlink == 0 && !lingers)
 			dedup_sum.freed += c[i]->blocks * 512ULL;
 	}
+}
+
+/* By owner, group and mode, where they must agree. */
+static int
+by_owner(const void *x, const void *y)
+{
+	const struct file *a = x, *b = y;
+	unsigned d = differs(a, b, must_agree());
+
+	if (d & OWNER)
+		return a->uid < b->uid ? -1 : 1;
+	if (d & GROUP)
+		return a->gid < b->gid ? -1 : 1;
+	if (d & MODE)
+		return a->mode < b->mode ? -1 : 1;
+	return 0;
+}
+
+/* The identical files C[0..n): link those whose owner, group and mode
+ * agree where they must; count (and with -v list) the names of the files
+ * kept apart from the best of them, which --any-* would link too. */
+static void
+link_class(struct file **c, size_t n)
+{
+	static const char *const why[] = {
+		"", "owner differs", "group differs", "owner and group differ",
+		"mode differs", "owner and mode differ", "group and mode differ",
+		"owner, group and mode differ"
+	};
+	const struct file *best = c[0];
+	size_t i, name;
+	unsigned d;
+
+	for (i = 1; i < n; i++)
+		if (better(c[i], best))
+			best = c[i];
+	for (i = 0; i < n; i++) {
+		if (!(d = differs(c[i], best, must_agree())))
+			continue;
+		for (name = c[i]->name; name != NONE;
+		    name = dedup_names[name].next) {
+			dedup_sum.apart++;
+			if (dedup_opt.verbose)
+				out("%s not linked to %s: %s%c",
+				    quote(dedup_path(name)),
+				    quote(dedup_path(best->name)), why[d],
+				    dedup_opt.end);
+		}
+	}
+	dedup_runs(c, n, by_owner, link_run);
 }
 
 /* By the class dedup_compare put each file in. */

@@ -3,7 +3,9 @@
  * Every regular file within the size limits, and under no name that an
  * --exclude pattern matches, gets a struct file in dedup_files[], in walk
  * order.  A file met under several names gets one, with all its names:
- * multiply-linked inodes are found again in an inode table.
+ * multiply-linked inodes are found again in an inode table.  A temporary
+ * name that a killed run left (.NAME.dedup.XXXXXX) is no user file: it
+ * is removed where that loses nothing, else reported.
  */
 #include "dedup.h"
 
@@ -50,6 +52,61 @@ excluded(const char *name)
 	return false;
 }
 
+/* Whether the file E (stat ST) holds the same bytes as BASE beside it. */
+static bool
+same_as(struct walk *e, const struct stat *st, const char *base)
+{
+	int a = openat(e->fd, e->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int b = openat(e->fd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat sa, sb;
+	bool same = a != -1 && b != -1 && fstat(a, &sa) == 0 &&
+	    fstat(b, &sb) == 0 && same_inode(&sa, st) &&
+	    S_ISREG(sb.st_mode) && sb.st_size == st->st_size &&
+	    dedup_same_bytes(a, b, st->st_size);
+
+	if (a != -1)
+		close(a);
+	if (b != -1)
+		close(b);
+	return same;
+}
+
+/* E (stat ST) is a temporary of a killed dedup run, made for the name
+ * BASE_LEN bytes long in it: before the exchange a second name of the
+ * kept file, after it the only name of the displaced file, which may
+ * hold a write made since the comparison.  So it goes only when that
+ * loses nothing: the inode has another name, or BASE holds its bytes;
+ * and only if it still is that inode, with as many names. */
+static void
+drop_temp(struct walk *e, const struct stat *st, int base_len)
+{
+	char base[NAME_MAX + 1];
+	struct stat now;
+	char *path;
+
+	memcpy(base, e->name + 1, base_len);
+	base[base_len] = '\0';
+	if (st->st_nlink < 2 && !same_as(e, st, base)) {
+		path = xformat("%.*s%s", (int)(strlen(e->path) -
+		    strlen(e->name)), e->path, base);
+		msg_fail("%s is left from an interrupted dedup and differs "
+		    "from %s: left alone", quote(e->path), quote(path));
+		free(path);
+	} else if (dedup_opt.dry_run)
+		out("would remove %s%c", quote(e->path), dedup_opt.end);
+	else if (dedup_opt.list)
+		;
+	else if (fstatat(e->fd, e->name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !same_inode(&now, st) || now.st_nlink != st->st_nlink ||
+	    now.st_size != st->st_size)
+		msg_fail("%s changed while being checked: left alone",
+		    quote(e->path));
+	else if (unlinkat(e->fd, e->name, 0) == -1)
+		msg_failsys("cannot remove %s", quote(e->path));
+	else if (dedup_opt.verbose)
+		out("removed %s%c", quote(e->path), dedup_opt.end);
+}
+
 static int
 visit(struct walk *e, void *arg)
 {
@@ -57,6 +114,7 @@ visit(struct walk *e, void *arg)
 	struct file *f;
 	struct stat st;
 	bool added = true;
+	int base_len;
 
 	(void)arg;
 	if (e->post)
@@ -67,6 +125,11 @@ visit(struct walk *e, void *arg)
 		return WALK_NEXT;
 	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		msg_warnsys("%s", quote(e->path));
+		return WALK_NEXT;
+	}
+	if (S_ISREG(st.st_mode) &&
+	    (base_len = atomic_is_temp(e->name, "dedup")) != -1) {
+		drop_temp(e, &st, base_len);
 		return WALK_NEXT;
 	}
 	dedup_sum.scanned++;
