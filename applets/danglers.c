@@ -93,19 +93,6 @@ dangles(int fd, const char *name, const char *path, size_t dirlen,
 	return true;
 }
 
-/* Put the link moved aside as TMP back as NAME, never over something
- * that took the name meanwhile. */
-static bool
-put_back(int fd, const char *tmp, const char *name)
-{
-	if (atomic_rename_new(fd, tmp, fd, name) == 0)
-		return true;
-	if (errno != EINVAL || linkat(fd, tmp, fd, name, 0) == -1)
-		return false;
-	unlinkat(fd, tmp, 0);
-	return true;
-}
-
 /* Remove NAME (in FD), the dangling symlink reading TEXT, only if it
  * still is exactly that: move it aside first, check it there (the same
  * inode, text and cause), then unlink it, or put it back. */
@@ -153,7 +140,7 @@ remove_link(int fd, const char *name, const char *path, size_t dirlen,
 	}
 	if (same)
 		msg_warnsys("cannot remove %s", quote(path));
-	if (!put_back(fd, tmp, name))
+	if (atomic_put_back(fd, tmp, name) == -1)
 		msg_warnsys("%s could not be put back; it is now %s",
 		    quote(path), quote(tmp));
 	else if (!same)

@@ -176,3 +176,17 @@ atomic_aside(int dfd, const char *name, const char *tag, char *tmp)
 			return -1;
 	}
 }
+
+/* Put NAME, moved aside as TMP in DFD by atomic_aside, back, never over
+ * something that took the name meanwhile.  Where RENAME_NOREPLACE is
+ * unsupported, link(2) gives the same promise. */
+int
+atomic_put_back(int dfd, const char *tmp, const char *name)
+{
+	if (atomic_rename_new(dfd, tmp, dfd, name) == 0)
+		return 0;
+	if (errno != EINVAL || linkat(dfd, tmp, dfd, name, 0) == -1)
+		return -1;
+	unlinkat(dfd, tmp, 0);
+	return 0;
+}

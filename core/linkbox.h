@@ -104,6 +104,7 @@ int opt_next(int argc, char **argv, const char *shorts,
 void opt_operands(int argc, char **argv, int min, int max);
 unsigned long opt_number(const char *arg, const char *what);
 unsigned long long opt_size(const char *arg, const char *what);
+unsigned long long opt_seconds(const char *arg, const char *what);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);
@@ -118,6 +119,7 @@ int atomic_exchange(int fd1, const char *a, int fd2, const char *b);
 bool atomic_no_exchange(int err);
 int atomic_rename_new(int fd1, const char *old, int fd2, const char *new);
 int atomic_aside(int dfd, const char *name, const char *tag, char *tmp);
+int atomic_put_back(int dfd, const char *tmp, const char *name);
 
 /* parent.c: a name in an open directory */
 struct parent {

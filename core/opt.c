@@ -101,36 +101,35 @@ opt_operands(int argc, char **argv, int min, int max)
 		msg_usage("extra operand %s", quote(argv[optind + max]));
 }
 
-/* The decimal number ARG, followed by one of the letters UNITS (K, M, G:
- * times 1024, 1024^2, 1024^3) if they are given, and not above MAX; or a
- * usage error naming WHAT. */
+/* The decimal number ARG, followed by one of the letters UNITS (the
+ * multiplier of UNITS[i] is SCALE[i]) if they are given, and not above
+ * MAX; or a usage error naming WHAT. */
 static unsigned long long
 number(const char *arg, const char *what, const char *units,
-    unsigned long long max)
+    const unsigned long long *scale, unsigned long long max)
 {
-	unsigned long long n = 0;
+	unsigned long long n = 0, times = 1;
 	const char *p = arg, *u;
-	int shift = 0;
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (n > (~0ULL - (*p - '0')) / 10)
 			break;
 		n = n * 10 + (*p - '0');
 	}
-	if (*p && p[1] == '\0' && (u = strchr(units, *p))) {
-		shift = 10 * (u - units + 1);
+	if (*p && p[1] == '\0' && (u = strchr(units, *p)) && p > arg) {
+		times = scale[u - units];
 		p++;
 	}
-	if (p == arg || *p || (shift && p - 1 == arg) || n > max >> shift)
+	if (p == arg || *p || n > max / times)
 		msg_usage("invalid %s: %s", what, quote(arg));
-	return n << shift;
+	return n * times;
 }
 
 /* A non-negative decimal number, or a usage error naming WHAT. */
 unsigned long
 opt_number(const char *arg, const char *what)
 {
-	return number(arg, what, "", ULONG_MAX);
+	return number(arg, what, "", NULL, ULONG_MAX);
 }
 
 /* A size in bytes: digits and an optional K, M or G (powers of 1024),
@@ -138,5 +137,17 @@ opt_number(const char *arg, const char *what)
 unsigned long long
 opt_size(const char *arg, const char *what)
 {
-	return number(arg, what, "KMG", ~0ULL);
+	static const unsigned long long scale[] = { 1 << 10, 1 << 20, 1 << 30 };
+
+	return number(arg, what, "KMG", scale, ~0ULL);
+}
+
+/* A duration in seconds: digits and an optional s, m, h or d, or a usage
+ * error naming WHAT. */
+unsigned long long
+opt_seconds(const char *arg, const char *what)
+{
+	static const unsigned long long scale[] = { 1, 60, 3600, 86400 };
+
+	return number(arg, what, "smhd", scale, 1ULL << 40);
 }
