@@ -2,7 +2,7 @@
  *
  * usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...
  *        linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...
- *        linkcount -r --summary [-h] PATH...
+ *        linkcount -r --summary [--each] [-h] [-0] PATH...
  *
  * Prints "COUNT<TAB>NAME" for each FILE: its st_nlink, the number of
  * directory entries (hard links) that name its inode.  A symbolic link's
@@ -17,7 +17,9 @@
  * trees would free: each inode counted once, names inside the trees
  * against names elsewhere, and the disk space (st_blocks) of the files
  * whose every name is inside, against that of files kept alive by a name
- * outside.
+ * outside.  --each says it for each PATH alone, one line each: what
+ * deleting that one snapshot of a backup series gives back, which du
+ * cannot tell.
  *
  * Exit status: 0 all operands examined, 1 some could not be, 2 usage.
  */
@@ -26,11 +28,13 @@
 const char linkcount_usage[] =
 "Usage: linkcount [-L] [-0] [-c N | -m N | -M N] FILE...\n"
 "   or: linkcount -r [-L] [-0] [-c N | -m N | -M N] PATH...\n"
-"   or: linkcount -r --summary [-h] PATH...\n"
+"   or: linkcount -r --summary [--each] [-h] [-0] PATH...\n"
 "Print COUNT<TAB>NAME: the number of hard links of each FILE.\n"
 "\n"
 "  -r, --recursive    every non-directory under the PATHs\n"
 "      --summary      with -r: what deleting the PATHs would free\n"
+"      --each         with --summary: one line for each PATH alone:\n"
+"                     NAMES<TAB>FILES<TAB>BYTES<TAB>FREED<TAB>PATH\n"
 "  -h, --human-readable  with --summary: sizes as 1.5K, 12M, 3.0G\n"
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
@@ -40,17 +44,18 @@ const char linkcount_usage[] =
 "      --help         print this help\n"
 "      --version      print the version\n";
 
-enum { OPT_SUMMARY = OPT_FIRST_LONG_ONLY };
+enum { OPT_SUMMARY = OPT_FIRST_LONG_ONLY, OPT_EACH };
 
 static struct {
-	bool dereference, recursive, summary, human;
+	bool dereference, recursive, summary, each, human;
 	char end;
 	unsigned long min, max;
 } opt = { .end = '\n', .max = ULONG_MAX };
 
 static struct {
-	unsigned long long files, multi, inside, outside, freed, kept;
+	unsigned long long files, multi, inside, outside, bytes, freed, kept;
 	struct itab inodes;
+	bool walked;		/* the PATH could be examined */
 } sum;
 
 static void
@@ -81,21 +86,20 @@ add_up(int fd, const char *name, const char *path)
 		msg_warnsys("%s", quote(path));
 		return;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode) || st.st_nlink == 1) {
+		sum.bytes += st.st_blocks * 512ULL;
 		sum.freed += st.st_blocks * 512ULL;
+		sum.inside += !S_ISDIR(st.st_mode);
+		sum.files += !S_ISDIR(st.st_mode);
 		return;
 	}
 	sum.inside++;
-	if (st.st_nlink == 1) {
-		sum.files++;
-		sum.freed += st.st_blocks * 512ULL;
-		return;
-	}
 	ino = itab_get(&sum.inodes, &st, &added);
 	ino->bytes = st.st_blocks * 512ULL;
 	ino->found++;
 	sum.files += added;
 	sum.multi += added;
+	sum.bytes += added ? ino->bytes : 0;
 }
 
 static int
@@ -104,6 +108,7 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->post)
 		return WALK_NEXT;
+	sum.walked = true;
 	if (opt.summary)
 		add_up(e->fd, e->name, e->path);
 	else if (e->type != DT_DIR)
@@ -111,10 +116,10 @@ visit(struct walk *e, void *arg)
 	return WALK_NEXT;
 }
 
+/* The inodes with several names: freed if all were met inside. */
 static void
-print_summary(void)
+settle(void)
 {
-	char freed[24], kept[24];
 	size_t i;
 
 	for (i = 0; i < sum.inodes.n; i++) {
@@ -127,12 +132,37 @@ print_summary(void)
 			sum.outside += g->nlink - g->found;
 		}
 	}
+}
+
+static void
+print_summary(void)
+{
+	char freed[24], kept[24];
+
+	settle();
 	out("files: %llu\nfiles with several names: %llu\n"
 	    "names inside: %llu\nnames outside: %llu\n"
 	    "bytes freed by deleting: %s\n"
 	    "bytes kept by names outside: %s\n", sum.files, sum.multi,
 	    sum.inside, sum.outside, fmt_bytes(freed, sum.freed, opt.human),
 	    fmt_bytes(kept, sum.kept, opt.human));
+}
+
+/* --each: the line of PATH, then a fresh start for the next. */
+static void
+print_each(const char *path)
+{
+	char bytes[24], freed[24];
+
+	settle();
+	if (sum.walked)
+		out("%llu\t%llu\t%s\t%s\t%s%c", sum.inside, sum.files,
+		    fmt_bytes(bytes, sum.bytes, opt.human),
+		    fmt_bytes(freed, sum.freed, opt.human), path, opt.end);
+	sum.walked = false;
+	itab_clear(&sum.inodes);
+	sum.files = sum.multi = sum.inside = sum.outside = sum.bytes = 0;
+	sum.freed = sum.kept = 0;
 }
 
 int
@@ -146,6 +176,7 @@ linkcount_main(int argc, char **argv)
 		{ "max", required_argument, NULL, 'M' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "each", no_argument, NULL, OPT_EACH },
 		{ "human-readable", no_argument, NULL, 'h' },
 		OPT_STANDARD
 	};
@@ -179,6 +210,9 @@ linkcount_main(int argc, char **argv)
 		case OPT_SUMMARY:
 			opt.summary = true;
 			break;
+		case OPT_EACH:
+			opt.each = true;
+			break;
 		case 'h':
 			opt.human = true;
 			break;
@@ -190,20 +224,25 @@ linkcount_main(int argc, char **argv)
 		msg_usage("-m %lu is above -M %lu: nothing can match",
 		    opt.min, opt.max);
 	if (opt.summary && (!opt.recursive || exact || range ||
-	    opt.dereference || !opt.end))
+	    opt.dereference || (!opt.end && !opt.each)))
 		msg_usage("--summary goes with -r alone");
+	if (opt.each && !opt.summary)
+		msg_usage("--each goes with --summary");
 	if (opt.human && !opt.summary)
 		msg_usage("-h goes with --summary");
 	opt_operands(argc, argv, 1, -1);
-	paths = opt.recursive ? path_operands(argc, argv, NULL, false) :
-	    argv + optind;
+	/* Each PATH alone may hold another: each is then walked whole. */
+	paths = opt.recursive && !opt.each ?
+	    path_operands(argc, argv, NULL, false) : argv + optind;
 	for (; *paths; paths++) {
 		if (opt.recursive)
 			walk_tree(*paths, 0, visit, NULL);
 		else
 			count_one(AT_FDCWD, *paths, *paths);
+		if (opt.each)
+			print_each(*paths);
 	}
-	if (opt.summary)
+	if (opt.summary && !opt.each)
 		print_summary();
 	return exit_status;
 }

@@ -62,3 +62,12 @@ itab_get(struct itab *t, const struct stat *st, bool *added)
 	*added = true;
 	return &t->v[t->n++];
 }
+
+/* Empty T, keeping its memory for the next walk. */
+void
+itab_clear(struct itab *t)
+{
+	if (t->slots)
+		memset(t->slots, 0xff, t->nslots * sizeof(*t->slots));
+	t->n = 0;
+}

@@ -164,6 +164,7 @@ struct itab {
 	size_t n, cap, *slots, nslots;
 };
 struct inode *itab_get(struct itab *t, const struct stat *st, bool *added);
+void itab_clear(struct itab *t);
 
 /* Two stat results of one file: hard links never cross devices. */
 static inline bool

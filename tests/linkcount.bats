@@ -781,6 +781,64 @@ summary() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
+@test "linkcount: --summary --each prints one line per PATH alone" {
+	# Two daily snapshots of a backup: same, shared by both; old, only
+	# in day1; new, only in day2.
+	mkdir day1 day2
+	head -c 10000 /dev/zero >day1/same
+	command ln day1/same day2/same
+	head -c 3000 /dev/zero >day1/old
+	head -c 7000 /dev/zero >day2/new
+	run -0 --separate-stderr lb linkcount -r --summary --each day1 day2
+	assert_output_is "2	2	$(bytes day1 day1/same day1/old)	$(bytes day1 day1/old)	day1
+2	2	$(bytes day2 day2/same day2/new)	$(bytes day2 day2/new)	day2"
+	assert_stderr_is ""
+}
+
+@test "linkcount: --summary --each walks a PATH inside another whole" {
+	make_summary_tree
+	run -0 --separate-stderr lb linkcount -r --summary --each t t/sub
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = "5	4	$(bytes t/sub t/sub/deep t/big t/sub/two \
+		t/sub/deep/three t/sub/link)	$(bytes t/sub t/sub/deep \
+		t/sub/two t/sub/deep/three t/sub/link)	t/sub" ]
+}
+
+@test "linkcount: --summary --each -h prints sizes as du -h does" {
+	mkdir d
+	head -c 3000000 /dev/urandom >d/f
+	run -0 --separate-stderr lb linkcount -r --summary --each -h d
+	local h
+	h=$(du -sh d | cut -f1)
+	assert_output_is "1	1	$h	$h	d"
+}
+
+@test "linkcount: --summary --each -0 ends each line with NUL" {
+	mkdir "a
+b"
+	run -0 --separate-stderr to_file out lb linkcount -r --summary --each \
+		-0 "a
+b"
+	printf '0\t0\t%s\t%s\ta\nb\0' "$(bytes "a
+b")" "$(bytes "a
+b")" | cmp - out
+}
+
+@test "linkcount: --summary --each with a missing PATH prints the others, exit 1" {
+	mkdir d
+	run -1 --separate-stderr lb linkcount -r --summary --each missing d
+	assert_output_is "0	0	$(bytes d)	$(bytes d)	d"
+	assert_stderr_starts "linkcount: 'missing': "
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "linkcount: --each without --summary is a usage error" {
+	mkdir d
+	run -2 --separate-stderr lb linkcount -r --each d
+	assert_output_is ""
+	assert_stderr_is "$(usage_error '--each goes with --summary')"
+}
+
 @test "linkcount: --summary without -r is a usage error" {
 	touch f
 	run -2 --separate-stderr lb linkcount --summary f
