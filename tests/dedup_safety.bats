@@ -19,10 +19,6 @@ setup() {
 
 CHANGED="dedup: 'k/b' changed since it was compared; left alone"
 
-note() {
-	printf '# %s\n' "$*" >&3
-}
-
 # The mutating system calls to enumerate, as far as this strace knows them
 # (musl's open(3) is open(2), glibc's is openat(2)).
 mutating_calls() {

@@ -151,6 +151,12 @@ need_reader() {
 	READER=$REPO/tests/race/reader
 }
 
+# note TEXT...: a "# TEXT" line in the TAP output, for the figures a test
+# measured (bats shows it whatever the verdict).
+note() {
+	printf '# %s\n' "$*" >&3
+}
+
 # need_root [WHY]: skip unless running as root.
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "${1:-needs root}"
