@@ -41,123 +41,38 @@ const char danglers_usage[] =
 "Exit: 0 none found (-d: none left), 1 some found (left), 2 trouble.\n";
 
 enum { OPT_NOTDIR = OPT_FIRST_LONG_ONLY, OPT_ROOT };
-enum cause { MISSING, NOTDIR, LOOP, DENIED, OTHER };
-static const char *const causes[] = {
-	"missing", "notdir", "loop", "denied", "other"
-};
 
 static struct {
 	bool lng, quiet, delete, notdir, dry_run, verbose;
 	char end;
 	int flags;
 	const char *root;
-	int rootfd;
-	const char *inside;	/* the walked PATH's place below --root */
-	size_t pathlen;		/* length of the walked PATH's spelling */
-} opt = { .end = '\n', .rootfd = -1 };
+} opt = { .end = '\n' };
+static struct resolve root;	/* --root, or the host's */
 
 static bool found;
-
-static enum cause
-cause_of(int err)
-{
-	return err == ENOENT ? MISSING : err == ENOTDIR ? NOTDIR :
-	    err == ELOOP ? LOOP : err == EACCES ? DENIED : OTHER;
-}
 
 /* Whether the symlink NAME in FD, reading TEXT, fails to resolve, and
  * why.  PATH's first DIRLEN bytes are its directory, for --root. */
 static bool
 dangles(int fd, const char *name, const char *path, size_t dirlen,
-    const char *text, enum cause *why)
+    const char *text, enum resolve_cause *why)
 {
 	struct stat st;
-	char *full;
-	int r;
 
-	if (opt.rootfd == -1)
-		r = fstatat(fd, name, &st, 0);
-	else if (*text == '/')
-		r = path_resolve_in(opt.rootfd, text);
-	else {
-		/* Relative to the link's directory, itself below the root. */
-		full = xformat("%s/%.*s/%s", opt.inside, (int)(dirlen >
-		    opt.pathlen ? dirlen - opt.pathlen : 0), path + opt.pathlen,
-		    text);
-		r = path_resolve_in(opt.rootfd, full);
-		free(full);
-	}
-	if (r == 0)
+	if (resolve_link(&root, fd, name, path, dirlen, text, &st) == 0)
 		return false;
-	*why = cause_of(errno);
+	*why = resolve_cause(errno);
 	return true;
 }
 
-/* Remove NAME (in FD), the dangling symlink reading TEXT, only if it
- * still is exactly that: move it aside first, check it there (the same
- * inode, text and cause), then unlink it, or put it back. */
-static bool
-remove_link(int fd, const char *name, const char *path, size_t dirlen,
-    const char *text, enum cause why)
-{
-	char tmp[NAME_MAX + 1], now[PATH_MAX];
-	struct parent at;
-	struct stat st, was;
-	enum cause again;
-	bool same, removed = false;
-	ssize_t n;
-
-	/* A PATH operand that is itself the link: work from its directory,
-	 * where the link's text means what it meant. */
-	if (parent_open(&at, fd, name) == -1) {
-		msg_warnsys("%s", quote(at.dir ? at.dir : name));
-		goto out;
-	}
-	fd = at.fd;
-	name = at.name;
-	if (fstatat(fd, name, &was, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    !S_ISLNK(was.st_mode)) {
-		msg_warn("%s changed before it could be removed; left alone",
-		    quote(path));
-		goto out;
-	}
-	if (atomic_aside(fd, name, "danglers", tmp) == -1) {
-		msg_warnsys("cannot move %s aside to remove it", quote(path));
-		goto out;
-	}
-	n = readlinkat(fd, tmp, now, sizeof(now) - 1);
-	if (n >= 0)
-		now[n] = '\0';
-	same = fstatat(fd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode) && st.st_ino == was.st_ino && n >= 0 &&
-	    !strcmp(now, text) && dangles(fd, tmp, path, dirlen, now, &again) &&
-	    again == why;
-	if (same && unlinkat(fd, tmp, 0) == 0) {
-		if (opt.verbose)
-			out("removed %s%c", quote(path), opt.end);
-		removed = true;
-		goto out;
-	}
-	if (same)
-		msg_warnsys("cannot remove %s", quote(path));
-	if (atomic_put_back(fd, tmp, name) == -1)
-		msg_warnsys("%s could not be put back; it is now %s",
-		    quote(path), quote(tmp));
-	else if (!same)
-		msg_warn("%s changed while being removed; left alone",
-		    quote(path));
-out:
-	parent_close(&at);
-	return removed;
-}
-
 static void
-report(const char *path, const char *text, enum cause why)
+report(const char *path, const char *text, enum resolve_cause why)
 {
 	if (opt.quiet)
 		return;
 	if (opt.lng)
-		out("%s%c%s%c%s%c", causes[why], opt.end ? '\t' : '\0', path,
+		out("%s%c%s%c%s%c", resolve_causes[why], opt.end ? '\t' : '\0', path,
 		    opt.end ? '\t' : '\0', text, opt.end);
 	else
 		out("%s%c", path, opt.end);
@@ -168,7 +83,7 @@ visit(struct walk *e, void *arg)
 {
 	size_t dirlen = strlen(e->path) - strlen(e->name);
 	char text[PATH_MAX];
-	enum cause why;
+	enum resolve_cause why = CAUSE_OTHER;
 	ssize_t n;
 
 	(void)arg;
@@ -177,10 +92,10 @@ visit(struct walk *e, void *arg)
 	/* Read the link's text only where it is needed: --root resolves it
 	 * itself; -l prints it; -d checks it again before removing. */
 	text[0] = '\0';
-	if (opt.rootfd == -1 &&
+	if (root.fd == -1 &&
 	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
-	if (opt.rootfd != -1 || opt.lng || opt.delete) {
+	if (root.fd != -1 || opt.lng || opt.delete) {
 		n = readlinkat(e->fd, e->name, text, sizeof(text) - 1);
 		if (n == -1) {
 			msg_warnsys("%s", quote(e->path));
@@ -188,7 +103,7 @@ visit(struct walk *e, void *arg)
 		}
 		text[n] = '\0';
 	}
-	if (opt.rootfd != -1 &&
+	if (root.fd != -1 &&
 	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
 	report(e->path, text, why);
@@ -197,43 +112,18 @@ visit(struct walk *e, void *arg)
 		return WALK_STOP;
 	}
 	/* With -d, a dangling link removed is no longer a finding. */
-	if (!opt.delete || !(why == MISSING || (why == NOTDIR && opt.notdir)))
+	if (!opt.delete || !(why == CAUSE_MISSING ||
+	    (why == CAUSE_NOTDIR && opt.notdir)))
 		found = true;
 	else if (opt.dry_run) {
 		out("would remove %s%c", quote(e->path), opt.end);
 		found = true;
-	} else if (!remove_link(e->fd, e->name, e->path, dirlen, text, why))
+	} else if (!resolve_remove(&root, e->fd, e->name, e->path, dirlen,
+	    text, why, "danglers"))
 		found = true;
+	else if (opt.verbose)
+		out("removed %s%c", quote(e->path), opt.end);
 	return WALK_NEXT;
-}
-
-/* With --root, where PATH lies below it: "" for the root itself. */
-static bool
-place_below_root(const char *path)
-{
-	static char *croot;
-	char *cpath = path_canon_entry(path);
-	struct stat st;
-	size_t len;
-
-	if (!croot)
-		croot = path_canon(opt.root);
-	if (!croot || !cpath || !path_inside(cpath, croot)) {
-		msg_warn("%s is not inside the root %s", quote(path),
-		    quote(opt.root));
-		free(cpath);
-		return false;
-	}
-	len = strlen(croot);
-	opt.inside = xformat("%s", cpath + (len > 1 ? len : 0));
-	opt.pathlen = strlen(path);
-	/* A link given as PATH: its text is read from its directory. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		*strrchr(opt.inside, '/') = '\0';
-		opt.pathlen = 0;
-	}
-	free(cpath);
-	return true;
 }
 
 int
@@ -269,21 +159,15 @@ danglers_main(int argc, char **argv)
 	}
 	if (opt.notdir && !opt.delete)
 		msg_usage("--notdir goes with -d or -n");
-	if (opt.root) {
-		opt.rootfd = openat(AT_FDCWD, opt.root, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC);
-		if (opt.rootfd == -1)
-			msg_diesys("%s", quote(opt.root));
-	}
+	resolve_open(&root, opt.root);
 	paths = path_operands(argc, argv, opt.root ? opt.root : ".",
 	    opt.flags & WALK_XDEV);
 	for (; *paths; paths++) {
-		if (opt.root && !place_below_root(*paths))
+		if (!resolve_enter(&root, *paths))
 			continue;
 		if (walk_tree(*paths, opt.flags, visit, NULL) == -1)
 			break;
-		if (opt.root)
-			free((char *)opt.inside);
+		resolve_leave(&root);
 	}
 	if (exit_status)
 		return exit_status;

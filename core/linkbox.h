@@ -133,6 +133,29 @@ int parent_open(struct parent *p, int dfd, const char *path);
 void parent_close(struct parent *p);
 int parent_sync(const struct parent *p);
 
+/* resolve.c: what a symbolic link leads to, here or under a root */
+struct resolve {
+	int fd;			/* the directory taken as "/", or -1 */
+	const char *dir;	/* as given */
+	char *canon;		/* its canonical path */
+	char *inside;		/* the walked PATH's place below it */
+	size_t pathlen;		/* length of the walked PATH's spelling */
+};
+enum resolve_cause {
+	CAUSE_MISSING, CAUSE_NOTDIR, CAUSE_LOOP, CAUSE_DENIED, CAUSE_OTHER
+};
+extern const char *const resolve_causes[];
+int resolve_in(int rootfd, const char *path, struct stat *st);
+void resolve_open(struct resolve *r, const char *dir);
+bool resolve_enter(struct resolve *r, const char *path);
+void resolve_leave(struct resolve *r);
+int resolve_link(const struct resolve *r, int fd, const char *name,
+    const char *path, size_t dirlen, const char *text, struct stat *st);
+enum resolve_cause resolve_cause(int err);
+bool resolve_remove(const struct resolve *r, int fd, const char *name,
+    const char *path, size_t dirlen, const char *text,
+    enum resolve_cause why, const char *tag);
+
 /* walk.c: the tree walker */
 enum { WALK_XDEV = 1, WALK_POST = 2 };		/* walk_tree flags */
 enum { WALK_NEXT, WALK_PRUNE, WALK_STOP };	/* what a visit returns */
@@ -178,10 +201,10 @@ char *path_join(const char *dir, const char *name);
 const char *path_base(const char *path);
 char *path_dir(const char *path);
 char *path_canon(const char *path);
+char *path_next_component(char **rest);
 char *path_relative(const char *file, const char *dir);
 char *path_relative_link(const char *target, const char *dir);
 bool path_inside(const char *path, const char *dir);
-int path_resolve_in(int rootfd, const char *path);
 char *path_canon_entry(const char *path);
 bool path_reads(int dfd, const char *name, const struct stat *st,
     const char *text);

@@ -56,8 +56,8 @@ path_dir(const char *path)
 /* The next component of the path at *REST, cut off with a NUL: NULL at
  * the end.  Empty and "." components are passed over; *REST is left at
  * what follows (NULL after the last component). */
-static char *
-next_component(char **rest)
+char *
+path_next_component(char **rest)
 {
 	char *comp;
 
@@ -92,7 +92,7 @@ path_canon(const char *path)
 		return NULL;
 	}
 	next = todo = strdup(path);
-	while ((comp = next_component(&next))) {
+	while ((comp = path_next_component(&next))) {
 		len = strlen(res);
 		if (!strcmp(comp, "..")) {
 			while (len > 1 && res[len - 1] != '/')
@@ -180,171 +180,6 @@ path_inside(const char *path, const char *dir)
 
 	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len] ||
 	    !strcmp(dir, "/"));
-}
-
-/* The directories reached while resolving inside a root: a stack of
- * names, of which only the deepest few keep a descriptor, so that deep
- * paths need no more than RESOLVE_FDS of them. */
-#define RESOLVE_FDS 8
-
-struct rstack {
-	int *fd;		/* fd[0] is the root; -1 where closed */
-	char **name;
-	size_t depth, cap, open;
-};
-
-/* Give up the descriptors of all levels but the root and the deepest. */
-static void
-rshed(struct rstack *r)
-{
-	size_t i;
-
-	for (i = 1; i < r->depth; i++)
-		if (r->fd[i] != -1) {
-			close(r->fd[i]);
-			r->fd[i] = -1;
-			r->open--;
-		}
-}
-
-static int
-rpush(struct rstack *r, const char *comp)
-{
-	size_t i;
-	int fd = openat(r->fd[r->depth], comp, O_PATH | O_DIRECTORY |
-	    O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
-		rshed(r);
-		fd = openat(r->fd[r->depth], comp, O_PATH | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-	}
-	if (fd == -1)
-		return -1;
-	if (r->depth + 1 == r->cap) {
-		size_t cap = r->cap;
-
-		r->fd = xgrow(r->fd, &cap, r->depth + 2, sizeof(*r->fd));
-		r->name = xgrow(r->name, &r->cap, r->depth + 2,
-		    sizeof(*r->name));
-	}
-	r->depth++;
-	r->fd[r->depth] = fd;
-	r->name[r->depth] = strdup(comp);
-	if (++r->open > RESOLVE_FDS)
-		for (i = 1; i < r->depth; i++)
-			if (r->fd[i] != -1) {
-				close(r->fd[i]);
-				r->fd[i] = -1;
-				r->open--;
-				break;
-			}
-	return 0;
-}
-
-/* Back to the parent; reopen it by name from the nearest open ancestor
- * when its descriptor was given up. */
-static int
-rpop(struct rstack *r)
-{
-	size_t a, i;
-	int fd, next;
-
-	if (r->depth == 0)
-		return 0;
-	close(r->fd[r->depth]);
-	free(r->name[r->depth--]);
-	r->open--;
-	if (r->fd[r->depth] != -1)
-		return 0;
-	for (a = r->depth; r->fd[a] == -1; a--)
-		;
-	for (fd = r->fd[a], i = a + 1; i <= r->depth; i++, fd = next) {
-		next = openat(fd, r->name[i], O_PATH | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (fd != r->fd[a])
-			close(fd);
-		if (next == -1)
-			return -1;
-	}
-	r->fd[r->depth] = fd;
-	r->open++;
-	return 0;
-}
-
-/* Resolve PATH as if ROOTFD were "/": absolute symbolic links and ".."
- * never leave it, as for a chroot or a root filesystem image.  0 when
- * PATH names something, else -1 with errno as stat(2) would set it
- * (ENOENT, ENOTDIR, ELOOP, EACCES...). */
-int
-path_resolve_in(int rootfd, const char *path)
-{
-	struct rstack r = { .depth = 0, .cap = 16, .open = 0 };
-	char *todo = strdup(path), *comp, *next, text[PATH_MAX];
-	int links = 0, ret = 0, err = 0;
-	struct stat st;
-	ssize_t n;
-
-	r.fd = xmalloc(r.cap * sizeof(*r.fd));
-	r.name = xmalloc(r.cap * sizeof(*r.name));
-	r.fd[0] = rootfd;
-	next = todo;
-	while ((comp = next_component(&next))) {
-		if (!strcmp(comp, "..")) {
-			if (rpop(&r) == -1)
-				goto fail;
-			continue;
-		}
-		if (fstatat(r.fd[r.depth], comp, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			goto fail;
-		if (S_ISLNK(st.st_mode)) {
-			n = readlinkat(r.fd[r.depth], comp, text,
-			    sizeof(text) - 1);
-			if (n == -1)
-				goto fail;
-			if (++links > 40) {
-				errno = ELOOP;
-				goto fail;
-			}
-			text[n] = '\0';
-			comp = next ? xformat("%s/%s", text, next) :
-			    strdup(text);
-			free(todo);
-			todo = next = comp;
-			while (*text == '/' && r.depth)
-				if (rpop(&r) == -1)
-					goto fail;
-			continue;
-		}
-		if (!next || !next[strspn(next, "/")]) {
-			if (next && !S_ISDIR(st.st_mode)) {
-				errno = ENOTDIR;
-				goto fail;
-			}
-			break;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			errno = ENOTDIR;
-			goto fail;
-		}
-		if (rpush(&r, comp) == -1)
-			goto fail;
-	}
-	goto out;
-fail:
-	err = errno;
-	ret = -1;
-out:
-	for (; r.depth; r.depth--) {
-		if (r.fd[r.depth] != -1)
-			close(r.fd[r.depth]);
-		free(r.name[r.depth]);
-	}
-	free(r.fd);
-	free(r.name);
-	free(todo);
-	errno = err;
-	return ret;
 }
 
 /* The canonical path of the directory entry PATH itself: like

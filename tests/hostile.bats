@@ -334,7 +334,7 @@ names_dedup() {
 	[ "$n.d/$n" -ef "$n.d/$n.2" ]
 	# One "'NAME' => 'KEPT'" line, names quoted; the rest is the summary.
 	while IFS= read -r line; do
-		[[ $line == *' => '* || $line =~ ^[a-z\ ]+:\ [0-9]+$ ]] ||
+		[[ $line == *' => '* || $line =~ ^[a-z,\ ]+:\ [0-9]+$ ]] ||
 			hfail "stdout line split: [$line]"
 	done <<<"$output"
 	H_MAY=()

@@ -1,4 +1,4 @@
-/* fuzz_resolve - path_resolve_in() inside a small fixed tree.
+/* fuzz_resolve - resolve_in() inside a small fixed tree.
  *
  * At start-up, in a temporary directory T:
  *   T/lbx_sentinel, T/outside/lbx_sentinel   files outside the root only
@@ -101,7 +101,7 @@ resolve(const char *path, unsigned limit)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	errno = 0;
-	r = path_resolve_in(rootfd, path);
+	r = resolve_in(rootfd, path, &st);
 	err = errno;
 	if (limit)
 		setrlimit(RLIMIT_NOFILE, &old);
