@@ -59,7 +59,7 @@ count_fds(int *max)
 /* The kernel's answer: 0, or -1 with errno.  EAGAIN: a rename or mount
  * somewhere on the system during a lookup through ".."; try again. */
 static int
-oracle(const char *path)
+oracle(const char *path, struct stat *st)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
@@ -72,6 +72,8 @@ oracle(const char *path)
 	while (fd == -1 && errno == EAGAIN && ++tries < 1000);
 	if (fd == -1)
 		return -1;
+	if (fstat(fd, st) == -1)
+		FAIL("fstat of what openat2 opened: %s", strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -91,6 +93,7 @@ static void
 resolve(const char *path, unsigned limit)
 {
 	struct rlimit old, rl;
+	struct stat st, wst;
 	int before, after, max, r, err, want, werr;
 
 	before = count_fds(&max);
@@ -119,13 +122,17 @@ resolve(const char *path, unsigned limit)
 		return;
 	if (!have_openat2 || !*path || strlen(path) >= PATH_MAX)
 		return;
-	want = oracle(path);
+	want = oracle(path, &wst);
 	werr = errno;
 	if (want == -1 && werr == EAGAIN)
 		return;		/* the kernel could not say */
 	if (r != want || (r == -1 && err != werr))
 		FAIL("\"%s\": %d (%s), but the kernel says %d (%s)", path, r,
 		    r ? strerror(err) : "ok", want, want ? strerror(werr) : "ok");
+	if (r == 0 && (st.st_dev != wst.st_dev || st.st_ino != wst.st_ino))
+		FAIL("\"%s\": inode %llu, but the kernel opens %llu", path,
+		    (unsigned long long)st.st_ino,
+		    (unsigned long long)wst.st_ino);
 }
 
 static void
@@ -169,6 +176,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		{ "root/deep", "d/d/d/d/d/d/d/d/d/d/d/d" },
 		{ "root/deepback", "d/d/d/d/d/d/d/d/d/d/d/d/back" },
 	};
+	struct stat st;
 	char name[64];
 	size_t i;
 	int cwd;
@@ -202,7 +210,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	rootfd = open("root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1 || fchdir(cwd) == -1 || close(cwd) == -1)
 		FAIL("cannot open %s/root", top);
-	have_openat2 = oracle("file") == 0;
+	have_openat2 = oracle("file", &st) == 0;
 	if (!have_openat2)
 		fprintf(stderr, "fuzz_resolve: no openat2(2): the kernel's "
 		    "answers are not compared\n");
