@@ -60,8 +60,9 @@ static struct {
 } opt = { .end = '\n' };
 
 static struct resolve root;	/* --root, or the host's */
-static char *base;		/* the walked DIR, canonical (inside --root) */
-static size_t baselen;		/* the length of its spelling */
+static char *shown;		/* the walked DIR as printed */
+static char *canon;		/* the walked DIR, canonical (inside --root) */
+static size_t dirlen0;		/* the length of its spelling */
 static dev_t dir_dev;		/* its filesystem */
 static bool attention;		/* something is left to fix */
 
@@ -121,6 +122,36 @@ climbs(const char *dir, const char *text)
 	return false;
 }
 
+/* The relative text that leads from DIR to TARGET, both canonical.  A
+ * TARGET that is DIR or above it is reached as symlinks(8) reaches it,
+ * from its parent: "../../../tmp", not "../../..". */
+static char *
+relative_to(const char *target, const char *dir)
+{
+	const char *name = path_base(target);
+	char *parent, *up, *rel;
+
+	if (!path_inside(dir, target) || !strcmp(target, "/"))
+		return path_relative(target, dir);
+	parent = path_dir(target);
+	up = path_relative(parent, dir);
+	rel = xformat("%s/%s", up, name);
+	free(parent);
+	free(up);
+	return rel;
+}
+
+/* How many ".." the relative TEXT starts with. */
+static size_t
+ups(const char *text)
+{
+	size_t n = 0;
+
+	while (text[0] == '.' && text[1] == '.' && (!text[2] || text[2] == '/'))
+		text += 2 + !!text[2], n++;
+	return n;
+}
+
 /* The kinds of link -c changes, and what the applet prints for them. */
 enum kind { FINE, ABSOLUTE, MESSY, LENGTHY, RELATIVE, REWRITE };
 
@@ -151,14 +182,14 @@ new_text(const char *text, const char *dir, char **new)
 			free(folded);
 		return *new ? RELATIVE : FINE;
 	}
-	*new = path_relative(folded, dir);
+	*new = relative_to(folded, dir);
 	free(folded);
 	clean = tidy(text, true);
 	if (*text == '/')
 		kind = ABSOLUTE;
 	else if (strcmp(clean, text) || (root.fd != -1 && climbs(dir, text)))
 		kind = MESSY;
-	else if (opt.lengthy && strcmp(*new, text))
+	else if (opt.lengthy && strcmp(*new, ".") && ups(*new) < ups(text))
 		kind = LENGTHY;
 	free(clean);
 	if (kind == FINE) {
@@ -232,6 +263,21 @@ convert(struct walk *e, const char *full, const char *text,
 	line("changed:", full, new);
 }
 
+/* The canonical directory (inside --root) of the link at SUB below the
+ * walked DIR, whose first LEN bytes are the path of that directory. */
+static char *
+link_dir(const char *sub, size_t len)
+{
+	const char *top = root.fd == -1 ? canon : root.inside;
+
+	if (!strcmp(top, "/"))
+		top = "";
+	if (!*top && !len)
+		return xformat("/");
+	return xformat("%s%s%.*s", top, len ? "/" : "", (int)(len ? len - 1 :
+	    0), sub);
+}
+
 static int
 visit(struct walk *e, void *arg)
 {
@@ -241,6 +287,7 @@ visit(struct walk *e, void *arg)
 	};
 	size_t dirlen = strlen(e->path) - strlen(e->name);
 	char text[PATH_MAX], *full, *dir, *new;
+	const char *sub;
 	enum resolve_cause why;
 	enum kind kind;
 	struct stat to;
@@ -257,11 +304,10 @@ visit(struct walk *e, void *arg)
 		return WALK_NEXT;
 	}
 	text[n] = '\0';
-	full = xformat("%s%s", base, e->path + baselen);
-	dir = xformat("%s%.*s", root.fd == -1 ? base : root.inside,
-	    (int)(dirlen - baselen - 1), e->path + baselen);
-	if (!*dir)
-		strcpy(dir, "/");	/* the root itself, under --root */
+	sub = e->path + dirlen0;
+	sub += strspn(sub, "/");
+	full = xformat("%s/%s", shown, sub);
+	dir = link_dir(sub, strlen(sub) - strlen(e->name));
 	if (resolve_link(&root, e->fd, e->name, e->path, dirlen, text, &to) ==
 	    -1) {
 		why = resolve_cause(errno);
@@ -273,20 +319,81 @@ visit(struct walk *e, void *arg)
 			line("deleted:", full, text);
 		else
 			attention = true;
-	} else if (to.st_dev != dir_dev && !opt.other_fs) {
-		line("other_fs:", full, text);
 	} else {
+		/* Without -o, a link to another filesystem is left as it is,
+		 * unless messy or lengthy, as symlinks(8) does. */
 		kind = new_text(text, dir, &new);
-		if (kind != FINE || *text == '/' || opt.verbose)
-			line(*text == '/' ? "absolute:" : classes[kind], full,
-			    text);
-		if (new)
-			convert(e, full, text, &to, dirlen, kind, new);
+		if (to.st_dev != dir_dev && !opt.other_fs && kind != MESSY &&
+		    kind != LENGTHY)
+			line("other_fs:", full, text);
+		else {
+			if (kind != FINE || *text == '/' || opt.verbose)
+				line(*text == '/' ? "absolute:" : classes[kind],
+				    full, text);
+			if (new)
+				convert(e, full, text, &to, dirlen, kind, new);
+		}
 		free(new);
 	}
 	free(full);
 	free(dir);
 	return WALK_NEXT;
+}
+
+/* The directory the process is in, as symlinks(8) names it: $PWD when
+ * that is where it is, else the real path. */
+static char *
+cwd_name(void)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+
+	if (pwd && *pwd == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 &&
+	    same_inode(&a, &b))
+		return xformat("%s", pwd);
+	return path_canon(".");
+}
+
+/* Walk the operand PATH, a directory (a symbolic link to one is
+ * followed, as symlinks(8) does). */
+static void
+scan(const char *path)
+{
+	char *walked, *here = NULL, *joined;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		errno = ENOTDIR;
+	else if (errno = 0, stat(path, &st) == 0)
+		goto dir;
+	msg_warnsys("%s", quote(path));
+	return;
+dir:
+	walked = xformat("%s/", path);
+	canon = path_canon(walked);
+	if (!canon || !resolve_enter(&root, walked)) {
+		if (!canon)
+			msg_warnsys("%s", quote(path));
+		free(canon);
+		free(walked);
+		return;
+	}
+	/* Printed as symlinks(8) prints it: joined to the cwd, tidied. */
+	if (*path != '/' && !(here = cwd_name()))
+		msg_diesys("cannot tell the current directory");
+	joined = here ? xformat("%s/%s", here, path) : xformat("%s", path);
+	shown = tidy(joined, true);
+	if (!strcmp(shown, "/"))
+		*shown = '\0';
+	dirlen0 = strlen(walked);
+	dir_dev = st.st_dev;
+	walk_tree(walked, WALK_XDEV, visit, NULL);
+	resolve_leave(&root);
+	free(joined);
+	free(here);
+	free(shown);
+	free(canon);
+	free(walked);
 }
 
 int
@@ -299,8 +406,7 @@ symlinks_main(int argc, char **argv)
 		{ "rewrite", required_argument, NULL, OPT_REWRITE },
 		OPT_STANDARD
 	};
-	char **paths, *eq, *canon;
-	struct stat st;
+	char **paths, *eq;
 	int c;
 
 	while ((c = opt_next(argc, argv, "cdorstv0", longs)) != -1) {
@@ -336,22 +442,8 @@ symlinks_main(int argc, char **argv)
 		opt.change = true;
 	opt_operands(argc, argv, 1, -1);
 	resolve_open(&root, opt.root);
-	for (paths = path_operands(argc, argv, NULL, !opt.other_fs); *paths;
-	    paths++) {
-		if (lstat(*paths, &st) == -1) {
-			msg_warnsys("%s", quote(*paths));
-			continue;
-		}
-		if (!resolve_enter(&root, *paths))
-			continue;
-		canon = path_canon(*paths);
-		base = canon ? canon : xformat("%s", *paths);
-		baselen = strlen(*paths);
-		dir_dev = st.st_dev;
-		walk_tree(*paths, opt.other_fs ? 0 : WALK_XDEV, visit, NULL);
-		resolve_leave(&root);
-		free(base);
-	}
+	for (paths = path_operands(argc, argv, NULL, true); *paths; paths++)
+		scan(*paths);
 	if (exit_status)
 		return exit_status;
 	return attention;
