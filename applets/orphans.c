@@ -67,17 +67,6 @@ static bool *emptied;			/* --prune-dirs: a removal at depth */
 static size_t emptied_cap;
 
 static bool
-excluded(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < opt.nexclude; i++)
-		if (glob_match(opt.exclude[i], name))
-			return true;
-	return false;
-}
-
-static bool
 is_orphan(const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && st->st_nlink <= opt.links &&
@@ -202,7 +191,7 @@ visit(struct walk *e, void *arg)
 		prune(e);
 		return WALK_NEXT;
 	}
-	if (e->depth && excluded(e->name))
+	if (e->depth && glob_any(opt.exclude, opt.nexclude, e->name))
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;

@@ -64,3 +64,13 @@ glob_match(const char *pat, const char *name)
 		pat++;
 	return !*pat;
 }
+
+/* Whether NAME matches any of the N patterns PATS (--exclude). */
+bool
+glob_any(const char *const *pats, size_t n, const char *name)
+{
+	while (n--)
+		if (glob_match(*pats++, name))
+			return true;
+	return false;
+}

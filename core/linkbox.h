@@ -213,6 +213,7 @@ char **path_operands(int argc, char **argv, const char *dflt, bool xdev);
 
 /* glob.c: shell patterns (*, ?, [...], \) as fnmatch(3) in the C locale */
 bool glob_match(const char *pat, const char *name);
+bool glob_any(const char *const *pats, size_t n, const char *name);
 
 /* sort.c: a stable sort of an array of pointers (cast to void **); CMP
  * gets two of the pointers, not their addresses as in qsort(3) */

@@ -40,18 +40,6 @@ add_name(struct file *f, const char *path)
 	arena_len += len;
 }
 
-/* NAME matches an --exclude pattern?  (Its directory is then pruned.) */
-static bool
-excluded(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < dedup_opt.nexclude; i++)
-		if (glob_match(dedup_opt.exclude[i], name))
-			return true;
-	return false;
-}
-
 /* Whether the file E (stat ST) holds the same bytes as BASE beside it. */
 static bool
 same_as(struct walk *e, const struct stat *st, const char *base)
@@ -119,7 +107,8 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->post)
 		return WALK_NEXT;
-	if (e->depth && excluded(e->name))
+	if (e->depth &&
+	    glob_any(dedup_opt.exclude, dedup_opt.nexclude, e->name))
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;
