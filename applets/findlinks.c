@@ -102,10 +102,8 @@ group_visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->type == DT_DIR)
 		return WALK_NEXT;
-	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-		msg_warnsys("%s", quote(e->path));
+	if (!walk_stat(e, &st))
 		return WALK_NEXT;
-	}
 	if (st.st_nlink < 2)
 		return WALK_NEXT;
 	ino = itab_get(&inodes, &st, &added);

@@ -195,10 +195,8 @@ visit(struct walk *e, void *arg)
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;
-	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-		msg_warnsys("%s", quote(e->path));
+	if (!walk_stat(e, &st))
 		return WALK_NEXT;
-	}
 	if ((base_len = atomic_is_temp(e->name, "orphans")) != -1) {
 		if (opt.delete && S_ISREG(st.st_mode))
 			finish_quarantine(e, &st, base_len);

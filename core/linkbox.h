@@ -170,6 +170,7 @@ struct walk {
 };
 int walk_tree(const char *root, int flags,
     int (*visit)(struct walk *, void *), void *arg);
+bool walk_stat(const struct walk *e, struct stat *st);
 int walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg);
 

@@ -346,3 +346,13 @@ out:
 	free(w.path);
 	return status;
 }
+
+/* The lstat(2) of the entry E in ST; false, said, when it fails. */
+bool
+walk_stat(const struct walk *e, struct stat *st)
+{
+	if (fstatat(e->fd, e->name, st, AT_SYMLINK_NOFOLLOW) == 0)
+		return true;
+	msg_warnsys("%s", quote(e->path));
+	return false;
+}

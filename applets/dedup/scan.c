@@ -112,10 +112,8 @@ visit(struct walk *e, void *arg)
 		return WALK_PRUNE;
 	if (e->type != DT_REG)
 		return WALK_NEXT;
-	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-		msg_warnsys("%s", quote(e->path));
+	if (!walk_stat(e, &st))
 		return WALK_NEXT;
-	}
 	if (S_ISREG(st.st_mode) &&
 	    (base_len = atomic_is_temp(e->name, "dedup")) != -1) {
 		drop_temp(e, &st, base_len);
