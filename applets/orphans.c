@@ -149,6 +149,7 @@ finish_quarantine(struct walk *e, const struct stat *st, int base_len)
 	if (opt.dry_run) {
 		out("would %s %s%c", orphan ? "remove" : "restore",
 		    quote(e->path), opt.end);
+		found |= orphan;
 		if (orphan)
 			count_removed(e, st);
 	} else if (orphan && unlinkat(e->fd, e->name, 0) == 0) {
