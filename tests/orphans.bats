@@ -376,6 +376,18 @@ make_indexed() {
 	assert_stderr_is ""
 }
 
+@test "orphans: --older-than spares a file whose other name was just removed" {
+	mkdir pool backup
+	echo x >pool/f
+	command ln pool/f backup/f
+	sleep 2
+	# Removing the last other name changes the pool file's ctime.
+	rm backup/f
+	run -0 --separate-stderr lb orphans --older-than=1 pool
+	assert_output_is ""
+	assert_stderr_is ""
+}
+
 @test "orphans: --older-than takes plain seconds" {
 	mkdir pool
 	echo x >pool/f
