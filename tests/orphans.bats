@@ -376,6 +376,19 @@ make_indexed() {
 	assert_stderr_is ""
 }
 
+# Without --older-than no time is checked: a file whose mtime is ahead
+# (a clock that ran fast, an archive unpacked with its times) is an
+# orphan like any other.
+@test "orphans: without --older-than a file with an mtime ahead is listed" {
+	skip "known bug: is_orphan compares the times with now + 1 even without --older-than"
+	mkdir pool
+	echo x >pool/ahead
+	touch -d '+1 day' pool/ahead
+	run -1 --separate-stderr lb orphans pool
+	assert_output_is "pool/ahead"
+	assert_stderr_is ""
+}
+
 @test "orphans: --older-than spares a file whose other name was just removed" {
 	mkdir pool backup
 	echo x >pool/f
@@ -996,6 +1009,23 @@ make_indexed() {
 	[[ ${stderr_lines[0]} == "orphans: cannot read directory 'pool/locked': "* ]]
 	[[ ${stderr_lines[1]} == "orphans: 1 files removed, "* ]]
 	[ ! -e pool/y ] && [ -e pool/locked/hidden ]
+}
+
+@test "orphans: -d: a file in a directory it cannot write stays (2), the rest removed" {
+	need_unpriv
+	mkdir -p pool/ro
+	echo x >pool/ro/x
+	echo y >pool/y
+	chmod 777 pool
+	chmod 755 pool/ro
+	chmod 644 pool/ro/x pool/y
+	run -2 --separate-stderr lb_unpriv orphans -d pool
+	assert_output_is ""
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ ${stderr_lines[0]} == "orphans: cannot move 'pool/ro/x' aside to remove it: "* ]]
+	[[ ${stderr_lines[1]} == "orphans: 1 files removed, "* ]]
+	[ -e pool/ro/x ] && [ ! -e pool/y ]
+	no_quarantine
 }
 
 # --- options ----------------------------------------------------------------
