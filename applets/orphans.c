@@ -54,7 +54,7 @@ static struct {
 	char end;
 	int flags;
 	unsigned long links;
-	time_t before;		/* --older-than: changed before this */
+	time_t before;		/* --older-than: changed before this (0: any) */
 	unsigned long long min_size;
 	const char **exclude;
 	size_t nexclude;
@@ -71,7 +71,8 @@ is_orphan(const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && st->st_nlink <= opt.links &&
 	    (unsigned long long)st->st_size >= opt.min_size &&
-	    st->st_ctim.tv_sec < opt.before && st->st_mtim.tv_sec < opt.before;
+	    (!opt.before || (st->st_ctim.tv_sec < opt.before &&
+	    st->st_mtim.tv_sec < opt.before));
 }
 
 /* --prune-dirs: a removal happened at DEPTH, in the directory above. */
@@ -265,7 +266,8 @@ orphans_main(int argc, char **argv)
 	if (opt.prune && !opt.delete)
 		msg_usage("--prune-dirs goes with -d");
 	opt_operands(argc, argv, 1, -1);
-	opt.before = time(NULL) - (time_t)age + (age == 0);
+	if (age)
+		opt.before = time(NULL) - (time_t)age;
 	if (opt.prune)
 		opt.flags |= WALK_POST;
 	for (paths = path_operands(argc, argv, NULL, opt.flags & WALK_XDEV);
