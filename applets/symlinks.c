@@ -218,16 +218,16 @@ replace(int fd, const char *name, const char *path, const struct stat *was,
 	struct stat now;
 
 	if (atomic_temp(-1, new, 0, fd, name, "symlinks", tmp) == -1) {
-		msg_warnsys("cannot make the new link for %s", quote(path));
+		msg_failsys("cannot make the new link for %s", quote(path));
 		return false;
 	}
 	if (fstatat(fd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !same_inode(&now, was) || !path_reads(fd, name, &now, old)) {
-		msg_warn("%s changed meanwhile; left alone", quote(path));
+		msg_fail("%s changed meanwhile; left alone", quote(path));
 	} else if (renameat(fd, tmp, fd, name) == 0)
 		return true;
 	else
-		msg_warnsys("cannot replace %s", quote(path));
+		msg_failsys("cannot replace %s", quote(path));
 	if (unlinkat(fd, tmp, 0) == -1)
 		msg_warnsys("cannot remove the temporary %s beside %s",
 		    quote(tmp), quote(path));
@@ -249,7 +249,7 @@ convert(struct walk *e, const char *full, const char *text,
 	}
 	if (resolve_link(&root, e->fd, NULL, e->path, dirlen, new, &then) ==
 	    -1 || (kind != REWRITE && !same_inode(&then, to))) {
-		msg_warn("%s: %s would not lead to what %s leads to; left alone",
+		msg_fail("%s: %s would not lead to what %s leads to; left alone",
 		    quote(full), quote(new), quote(text));
 		attention = true;
 		return;
