@@ -254,9 +254,11 @@ convert(struct walk *e, const char *full, const char *text,
 		attention = true;
 		return;
 	}
-	if (!opt.test && (fstatat(e->fd, e->name, &lnk,
-	    AT_SYMLINK_NOFOLLOW) == -1 ||
-	    !replace(e->fd, e->name, e->path, &lnk, text, new))) {
+	/* -t changes nothing: the link still needs attention. */
+	if (opt.test)
+		attention = true;
+	else if (fstatat(e->fd, e->name, &lnk, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !replace(e->fd, e->name, e->path, &lnk, text, new)) {
 		attention = true;
 		return;
 	}
@@ -315,9 +317,10 @@ visit(struct walk *e, void *arg)
 		if (!opt.delete || (why != CAUSE_MISSING && why != CAUSE_NOTDIR))
 			attention = true;
 		else if (opt.test || resolve_remove(&root, e->fd, e->name,
-		    e->path, dirlen, text, why, "symlinks"))
+		    e->path, dirlen, text, why, "symlinks")) {
 			line("deleted:", full, text);
-		else
+			attention |= opt.test;
+		} else
 			attention = true;
 	} else {
 		/* Without -o, a link to another filesystem is left as it is,

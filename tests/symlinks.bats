@@ -723,7 +723,7 @@ $(row changed "$PWD/abs" ../f)"
 	local before
 	make_image img "$PWD/img"
 	before=$(listing)
-	run --separate-stderr lb symlinks -rst img
+	run -1 --separate-stderr lb symlinks -rst img
 	[ "$(listing)" = "$before" ]
 	assert_stderr_is "symlinks: '$PWD/img/usr/bin/tricky': '../../etc/passwd' would not lead to what '$PWD/img/lib/../etc/passwd' leads to; left alone"
 	[[ $output == *"$(row changed "$PWD/img/usr/bin/vi" vim)"* ]]
@@ -732,7 +732,7 @@ $(row changed "$PWD/abs" ../f)"
 @test "symlinks: -t alone is -c -t: the changed lines, nothing changed" {
 	touch f
 	command ln -s "$PWD/f" abs
-	run --separate-stderr lb symlinks -t .
+	run -1 --separate-stderr lb symlinks -t .
 	assert_output_is "$(row absolute "$PWD/abs" "$PWD/f")
 $(row changed "$PWD/abs" f)"
 	assert_stderr_is ""
@@ -741,11 +741,29 @@ $(row changed "$PWD/abs" f)"
 
 @test "symlinks: -d -t says what -d would delete and deletes nothing" {
 	command ln -s nope miss
-	run --separate-stderr lb symlinks -d -t .
+	run -1 --separate-stderr lb symlinks -d -t .
 	assert_output_is "$(row dangling "$PWD/miss" nope)
 $(row deleted "$PWD/miss" nope)"
 	assert_stderr_is ""
 	[ -L miss ]
+}
+
+@test "symlinks: -t exits 1 while links -c would change are left (fixed)" {
+	touch f
+	command ln -s .//f m
+	run -1 --separate-stderr lb symlinks -t .
+	run -1 --separate-stderr lb symlinks -ct .
+	assert_output_is "$(row messy "$PWD/m" .//f)
+$(row changed "$PWD/m" f)"
+	[ "$(readlink m)" = .//f ]
+}
+
+@test "symlinks: -t with nothing to change exits 0" {
+	touch f
+	command ln -s f rel
+	run -0 --separate-stderr lb symlinks -dt .
+	assert_output_is ""
+	assert_stderr_is ""
 }
 
 # --- -d ---------------------------------------------------------------------
@@ -1078,7 +1096,7 @@ $(row changed "$PWD/d/x" ../v2/f)"
 	local before
 	make_image img
 	before=$(listing)
-	run --separate-stderr lb symlinks -rt --root img \
+	run -1 --separate-stderr lb symlinks -rt --root img \
 		--rewrite=/opt/app-1.2=/opt/app-1.3 img/opt
 	assert_output_is "$(row absolute "$PWD/img/opt/current" /opt/app-1.2)
 $(row changed "$PWD/img/opt/current" /opt/app-1.3)"
