@@ -4,11 +4,12 @@
  * usage: symlinks [-cdorstv0] [--root=DIR] [--absolute] [--rewrite=OLD=NEW]
  *                 DIR...
  *
- * Each symbolic link in the DIRs (-r: below them, on their filesystems;
- * -o: on others too) is printed as "CLASS: PATH -> TEXT", the classes of
- * symlinks(8): dangling, other_fs (resolves to another filesystem),
- * absolute, messy (//, /./, a/.., a trailing /), lengthy (-s: more ".."
- * than needed) and relative (only with -v).  -c makes absolute links
+ * Each symbolic link in the DIRs (-r: below them, on their filesystems)
+ * is printed as "CLASS: PATH -> TEXT", the classes of symlinks(8):
+ * dangling, other_fs (resolves to another filesystem; -o: no such class,
+ * those links are classed as the others), absolute, messy (//, /./,
+ * a/.., a trailing /), lengthy (-s: more ".." than needed) and relative
+ * (only with -v).  -c makes absolute links
  * relative and cleans messy and lengthy ones; -d removes the dangling
  * ones whose target is missing; -t says what -c and -d would do.
  *
@@ -34,7 +35,8 @@ const char symlinks_usage[] =
 "  -c              make absolute links relative, clean messy ones (and\n"
 "                  lengthy ones with -s); each change is checked and atomic\n"
 "  -d              remove the dangling links whose target is missing\n"
-"  -o              with -r, also descend into and change other filesystems\n"
+"  -o              treat links to other filesystems as any other (no\n"
+"                  other_fs): list and change them\n"
 "  -r              recurse into subdirectories (on the DIR's filesystem)\n"
 "  -s              find lengthy links: more \"..\" than needed\n"
 "  -t              say what -c and -d would do, change nothing\n"
@@ -139,6 +141,16 @@ relative_to(const char *target, const char *dir)
 	free(parent);
 	free(up);
 	return rel;
+}
+
+/* S without its trailing slashes ("/" stays). */
+static void
+unslash(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
 }
 
 /* How many ".." the relative TEXT starts with. */
@@ -431,8 +443,11 @@ symlinks_main(int argc, char **argv)
 				    quote(optarg));
 			*eq = '\0';
 			opt.old = optarg;
-			opt.oldlen = strlen(optarg);
 			opt.new = eq + 1;
+			/* OLD is a directory: "/opt/a/" is "/opt/a". */
+			unslash(optarg);
+			unslash(eq + 1);
+			opt.oldlen = strlen(opt.old);
 			break;
 		}
 	}
@@ -445,7 +460,11 @@ symlinks_main(int argc, char **argv)
 		opt.change = true;
 	opt_operands(argc, argv, 1, -1);
 	resolve_open(&root, opt.root);
-	for (paths = path_operands(argc, argv, NULL, true); *paths; paths++)
+	/* Without -r a DIR inside another is not met by the other's walk:
+	 * only -r drops it. */
+	paths = opt.recursive ? path_operands(argc, argv, NULL, true) :
+	    argv + optind;
+	for (; *paths; paths++)
 		scan(*paths);
 	if (exit_status)
 		return exit_status;

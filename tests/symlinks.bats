@@ -422,6 +422,24 @@ $(row dangling "$PWD/b/y" nope)"
 	assert_stderr_is ""
 }
 
+@test "symlinks: without -r a DIR inside another DIR is listed too (fixed)" {
+	mkdir sub
+	command ln -s nope sub/x
+	command ln -s nope y
+	run -1 --separate-stderr lb symlinks . sub
+	assert_output_is "$(row dangling "$PWD/y" nope)
+$(row dangling "$PWD/sub/x" nope)"
+	assert_stderr_is ""
+}
+
+@test "symlinks: with -r a DIR inside another DIR is walked once" {
+	mkdir sub
+	command ln -s nope sub/x
+	run -1 --separate-stderr lb symlinks -r . sub
+	assert_output_is "$(row dangling "$PWD/sub/x" nope)"
+	assert_stderr_is ""
+}
+
 @test "symlinks: -r lists the links in subdirectories" {
 	mkdir -p d/sub/subsub
 	command ln -s nope d/top
@@ -1079,6 +1097,21 @@ $(row changed "$PWD/x/rel" "$(pwd -P)/f")"
 	assert_output_is "$(row absolute "$PWD/img/l/x" /opt/app-1.2/bin/only12)"
 	assert_stderr_is "symlinks: '$PWD/img/l/x': '/opt/app-1.3/bin/only12' would not lead to what '/opt/app-1.2/bin/only12' leads to; left alone"
 	[ "$(readlink img/l/x)" = /opt/app-1.2/bin/only12 ]
+}
+
+@test "symlinks: --rewrite: OLD and NEW with a trailing slash (fixed)" {
+	mkdir -p img/opt/a1 img/opt/a2 img/l
+	touch img/opt/a1/f img/opt/a2/f
+	command ln -s /opt/a1/f img/l/x
+	command ln -s /opt/a1 img/l/d
+	run -0 --separate-stderr lb symlinks -c --root img \
+		--rewrite=/opt/a1/=/opt/a2/ img/l
+	assert_lines_are "$(row absolute "$PWD/img/l/x" /opt/a1/f)" \
+		"$(row changed "$PWD/img/l/x" /opt/a2/f)" \
+		"$(row absolute "$PWD/img/l/d" /opt/a1)" \
+		"$(row changed "$PWD/img/l/d" /opt/a2)"
+	assert_stderr_is ""
+	[ "$(readlink img/l/x)" = /opt/a2/f ] && [ "$(readlink img/l/d)" = /opt/a2 ]
 }
 
 @test "symlinks: --rewrite of relative texts" {
