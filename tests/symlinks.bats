@@ -723,6 +723,18 @@ $(row changed "$PWD/abs" ../f)"
 	[ "$(readlink m)" = sub/../f ]
 }
 
+@test "symlinks: -c in a directory it may not write: reported, left, 1" {
+	need_unpriv
+	touch f
+	command ln -s "$PWD/f" abs
+	run -1 --separate-stderr lb_unpriv symlinks -c .
+	assert_output_is "$(row absolute "$PWD/abs" "$PWD/f")"
+	assert_stderr_starts "symlinks: cannot make the new link for './abs': "
+	one_line
+	[ "$(readlink abs)" = "$PWD/f" ]
+	[ -z "$(find . -name '.*.symlinks.*')" ]
+}
+
 @test "symlinks: -c replaces by a new link: the old inode is gone" {
 	touch f
 	command ln -s "$PWD/f" abs
@@ -944,6 +956,20 @@ $(row changed "$PWD/img/usr/bin/esc" ../../etc/passwd)"
 	run -2 --separate-stderr lb symlinks --root nothere d
 	assert_output_is ""
 	assert_stderr_starts "symlinks: 'nothere': "
+}
+
+@test "symlinks: -d --root deletes a link missing in the image only" {
+	[ -e /etc/passwd ] || skip "host has no /etc/passwd"
+	mkdir -p img/etc img/lib
+	touch img/lib/x
+	command ln -s /etc/passwd img/etc/pw
+	command ln -s /lib/x img/etc/x
+	run -1 --separate-stderr lb symlinks -d --root img img/etc
+	assert_lines_are "$(row dangling "$PWD/img/etc/pw" /etc/passwd)" \
+		"$(row deleted "$PWD/img/etc/pw" /etc/passwd)" \
+		"$(row absolute "$PWD/img/etc/x" /lib/x)"
+	assert_stderr_is ""
+	[ ! -L img/etc/pw ] && [ -L img/etc/x ]
 }
 
 @test "symlinks: --root -rcs: every link of an image leads where it led" {
