@@ -9,9 +9,9 @@
  * dangling, other_fs (resolves to another filesystem; -o: no such class,
  * those links are classed as the others), absolute, messy (//, /./,
  * a/.., a trailing /), lengthy (-s: more ".." than needed) and relative
- * (only with -v).  -c makes absolute links
- * relative and cleans messy and lengthy ones; -d removes the dangling
- * ones whose target is missing; -t says what -c and -d would do.
+ * (only with -v).  -c makes absolute links relative and cleans messy and
+ * lengthy ones; -d removes the dangling ones whose target is missing; -t
+ * says what -c and -d would do.
  *
  * Unlike symlinks(8): a new text is computed lexically but kept only if
  * it leads to the very inode the old one leads to, judged by resolving
