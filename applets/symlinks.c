@@ -4,13 +4,14 @@
  * usage: symlinks [-cdorstv0] [--root=DIR] [--absolute] [--rewrite=OLD=NEW]
  *                 DIR...
  *
- * Each symbolic link in the DIRs (-r: below them, on their filesystems;
- * -o: on others too) is printed as "CLASS: PATH -> TEXT", the classes of
- * symlinks(8): dangling, other_fs (resolves to another filesystem),
- * absolute, messy (//, /./, a/.., a trailing /), lengthy (-s: more ".."
- * than needed) and relative (only with -v).  -c makes absolute links
- * relative and cleans messy and lengthy ones; -d removes the dangling
- * ones whose target is missing; -t says what -c and -d would do.
+ * Each symbolic link in the DIRs (-r: below them, on their filesystems)
+ * is printed as "CLASS: PATH -> TEXT", the classes of symlinks(8):
+ * dangling, other_fs (resolves to another filesystem; -o: no such class,
+ * those links are classed as the others), absolute, messy (//, /./,
+ * a/.., a trailing /), lengthy (-s: more ".." than needed) and relative
+ * (only with -v).  -c makes absolute links relative and cleans messy and
+ * lengthy ones; -d removes the dangling ones whose target is missing; -t
+ * says what -c and -d would do.
  *
  * Unlike symlinks(8): a new text is computed lexically but kept only if
  * it leads to the very inode the old one leads to, judged by resolving
@@ -34,7 +35,8 @@ const char symlinks_usage[] =
 "  -c              make absolute links relative, clean messy ones (and\n"
 "                  lengthy ones with -s); each change is checked and atomic\n"
 "  -d              remove the dangling links whose target is missing\n"
-"  -o              with -r, also descend into and change other filesystems\n"
+"  -o              treat links to other filesystems as any other (no\n"
+"                  other_fs): list and change them\n"
 "  -r              recurse into subdirectories (on the DIR's filesystem)\n"
 "  -s              find lengthy links: more \"..\" than needed\n"
 "  -t              say what -c and -d would do, change nothing\n"
@@ -141,6 +143,16 @@ relative_to(const char *target, const char *dir)
 	return rel;
 }
 
+/* S without its trailing slashes ("/" stays). */
+static void
+unslash(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
 /* How many ".." the relative TEXT starts with. */
 static size_t
 ups(const char *text)
@@ -218,16 +230,16 @@ replace(int fd, const char *name, const char *path, const struct stat *was,
 	struct stat now;
 
 	if (atomic_temp(-1, new, 0, fd, name, "symlinks", tmp) == -1) {
-		msg_warnsys("cannot make the new link for %s", quote(path));
+		msg_failsys("cannot make the new link for %s", quote(path));
 		return false;
 	}
 	if (fstatat(fd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !same_inode(&now, was) || !path_reads(fd, name, &now, old)) {
-		msg_warn("%s changed meanwhile; left alone", quote(path));
+		msg_fail("%s changed meanwhile; left alone", quote(path));
 	} else if (renameat(fd, tmp, fd, name) == 0)
 		return true;
 	else
-		msg_warnsys("cannot replace %s", quote(path));
+		msg_failsys("cannot replace %s", quote(path));
 	if (unlinkat(fd, tmp, 0) == -1)
 		msg_warnsys("cannot remove the temporary %s beside %s",
 		    quote(tmp), quote(path));
@@ -249,14 +261,16 @@ convert(struct walk *e, const char *full, const char *text,
 	}
 	if (resolve_link(&root, e->fd, NULL, e->path, dirlen, new, &then) ==
 	    -1 || (kind != REWRITE && !same_inode(&then, to))) {
-		msg_warn("%s: %s would not lead to what %s leads to; left alone",
+		msg_fail("%s: %s would not lead to what %s leads to; left alone",
 		    quote(full), quote(new), quote(text));
 		attention = true;
 		return;
 	}
-	if (!opt.test && (fstatat(e->fd, e->name, &lnk,
-	    AT_SYMLINK_NOFOLLOW) == -1 ||
-	    !replace(e->fd, e->name, e->path, &lnk, text, new))) {
+	/* -t changes nothing: the link still needs attention. */
+	if (opt.test)
+		attention = true;
+	else if (fstatat(e->fd, e->name, &lnk, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !replace(e->fd, e->name, e->path, &lnk, text, new)) {
 		attention = true;
 		return;
 	}
@@ -315,9 +329,10 @@ visit(struct walk *e, void *arg)
 		if (!opt.delete || (why != CAUSE_MISSING && why != CAUSE_NOTDIR))
 			attention = true;
 		else if (opt.test || resolve_remove(&root, e->fd, e->name,
-		    e->path, dirlen, text, why, "symlinks"))
+		    e->path, dirlen, text, why, "symlinks")) {
 			line("deleted:", full, text);
-		else
+			attention |= opt.test;
+		} else
 			attention = true;
 	} else {
 		/* Without -o, a link to another filesystem is left as it is,
@@ -428,8 +443,11 @@ symlinks_main(int argc, char **argv)
 				    quote(optarg));
 			*eq = '\0';
 			opt.old = optarg;
-			opt.oldlen = strlen(optarg);
 			opt.new = eq + 1;
+			/* OLD is a directory: "/opt/a/" is "/opt/a". */
+			unslash(optarg);
+			unslash(eq + 1);
+			opt.oldlen = strlen(opt.old);
 			break;
 		}
 	}
@@ -442,7 +460,11 @@ symlinks_main(int argc, char **argv)
 		opt.change = true;
 	opt_operands(argc, argv, 1, -1);
 	resolve_open(&root, opt.root);
-	for (paths = path_operands(argc, argv, NULL, true); *paths; paths++)
+	/* Without -r a DIR inside another is not met by the other's walk:
+	 * only -r drops it. */
+	paths = opt.recursive ? path_operands(argc, argv, NULL, true) :
+	    argv + optind;
+	for (; *paths; paths++)
 		scan(*paths);
 	if (exit_status)
 		return exit_status;
