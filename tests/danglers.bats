@@ -66,38 +66,6 @@ make_kinds() {
 	command ln -s dir okd
 }
 
-# need_unpriv: a world-readable scratch directory $PUB (cd'd into) and a
-# copy of the binary there, for lb_unpriv.  Root reads everything, so as
-# root those tests run as nobody.
-need_unpriv() {
-	if [ "$(id -u)" -eq 0 ]; then
-		command -v setpriv >/dev/null || skip "needs setpriv to drop root"
-		id nobody >/dev/null 2>&1 || skip "no user nobody"
-	fi
-	PUB=$(mktemp -d /tmp/danglers.XXXXXX)
-	chmod 755 "$PUB"
-	mkdir "$PUB/bin" "$PUB/t"
-	cp "$LINKBOX" "$PUB/bin/linkbox"
-	command ln "$PUB/bin/linkbox" "$PUB/bin/danglers"
-	chmod 755 "$PUB/bin" "$PUB/bin/linkbox" "$PUB/t"
-	cd "$PUB/t" || return 1
-	lb_unpriv test -r . || skip "nobody cannot reach $PUB"
-}
-
-# lb_unpriv CMD ARGS: CMD (an applet name, or a host command) run as an
-# unprivileged user; applets from the copy in $PUB/bin.
-lb_unpriv() {
-	local cmd=$1
-	shift
-	[ -e "$PUB/bin/$cmd" ] && cmd=$PUB/bin/$cmd
-	if [ "$(id -u)" -ne 0 ]; then
-		"$cmd" "$@"
-	else
-		setpriv --reuid=nobody --regid="$(id -g nobody)" \
-			--clear-groups "$cmd" "$@"
-	fi
-}
-
 # --- what is listed, and why ------------------------------------------------
 
 @test "danglers: lists a link whose target is missing" {

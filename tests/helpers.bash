@@ -157,6 +157,42 @@ note() {
 	printf '# %s\n' "$*" >&3
 }
 
+# need_unpriv: a world-readable scratch directory $PUB (cd'd into) with a
+# copy of the binary and its applet links in $PUB/bin, for lb_unpriv.
+# Root reads every directory, so as root those tests run as nobody.  The
+# test file's teardown removes $PUB.
+need_unpriv() {
+	local a
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "needs setpriv to drop root"
+		id nobody >/dev/null 2>&1 || skip "no user nobody"
+	fi
+	PUB=$(mktemp -d /tmp/linkbox-unpriv.XXXXXX)
+	chmod 755 "$PUB"
+	mkdir "$PUB/bin" "$PUB/t"
+	cp "$LINKBOX" "$PUB/bin/linkbox"
+	for a in $("$LINKBOX" --list); do
+		command ln "$PUB/bin/linkbox" "$PUB/bin/$a"
+	done
+	chmod 755 "$PUB/bin" "$PUB/bin/linkbox" "$PUB/t"
+	cd "$PUB/t" || return 1
+	lb_unpriv test -r . || skip "nobody cannot reach $PUB"
+}
+
+# lb_unpriv CMD ARGS: CMD (an applet name, or a host command) run as an
+# unprivileged user; applets from the copy in $PUB/bin.
+lb_unpriv() {
+	local cmd=$1
+	shift
+	[ -e "$PUB/bin/$cmd" ] && cmd=$PUB/bin/$cmd
+	if [ "$(id -u)" -ne 0 ]; then
+		"$cmd" "$@"
+	else
+		setpriv --reuid=nobody --regid="$(id -g nobody)" \
+			--clear-groups "$cmd" "$@"
+	fi
+}
+
 # need_root [WHY]: skip unless running as root.
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "${1:-needs root}"
