@@ -53,14 +53,16 @@ need_linker() {
 	LINKER=$REPO/tests/race/linker
 }
 
-# race_start: on a fresh tmpfs, POOL_NAMES (f0 ... f<ORPHANS_RACE_POOL-1>,
-# also one a line in names) in pool/, each holding its name, and the
-# linker started, then stopped (SIGSTOP): round runs it only while the
-# remover runs.
+# race_start: on a fresh tmpfs (as root; else in the test's directory,
+# slower), POOL_NAMES (f0 ... f<ORPHANS_RACE_POOL-1>, also one a line in
+# names) in pool/, each holding its name, and the linker started, then
+# stopped (SIGSTOP): round runs it only while the remover runs.
 race_start() {
 	need_linker
-	mount_tmpfs
-	cd "$MNT" || return 1
+	if [ "$(id -u)" = 0 ]; then
+		mount_tmpfs
+		cd "$MNT" || return 1
+	fi
 	mkdir pool backup
 	local i n=${ORPHANS_RACE_POOL:-200}
 	seq -f 'f%.0f' 0 $((n - 1)) >names
@@ -445,12 +447,13 @@ faults_everywhere() {
 		echo "the watcher did not link in the enumeration run" >&2
 		return 1
 	fi
+	# (In the fallback, renameat2 only fails: no point there.)
+	[ "$mode" = exchange ] || calls=${calls/renameat2,/}
 	mapfile -t seen < <(occurrences trace.log |
 		grep -E "^(${calls//,/|}) ")
 	for s in "${seen[@]}"; do
 		count=${s#* }
 		s=${s% *}
-		[ "$mode" = fallback ] && [ "$s" = renameat2 ] && continue
 		for ((n = 1; n <= count; n++)); do
 			points=$((points + 1))
 			for what in signal=SIGKILL error=EIO; do
