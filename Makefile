@@ -129,12 +129,16 @@ uninstall:
 			rm -f $$p.1; fi; done
 
 # Programs the tests run beside the applets: the race reader
-# (tests/race/reader.c).  need_reader in tests/helpers.bash builds it.
-TEST_TOOLS = tests/race/reader
+# (tests/race/reader.c; need_reader in tests/helpers.bash builds it) and
+# the backup linker of tests/orphans_race.bats (tests/race/linker.c).
+TEST_TOOLS = tests/race/reader tests/race/linker
 
 test-tools: $(TEST_TOOLS)
 
 tests/race/reader: tests/race/reader.c
+	$(CC) -O2 -Wall -Wextra -o $@.$$$$ $< && mv $@.$$$$ $@
+
+tests/race/linker: tests/race/linker.c
 	$(CC) -O2 -Wall -Wextra -o $@.$$$$ $< && mv $@.$$$$ $@
 
 clean:

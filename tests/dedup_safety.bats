@@ -22,14 +22,8 @@ CHANGED="dedup: 'k/b' changed since it was compared; left alone"
 # The mutating system calls to enumerate, as far as this strace knows them
 # (musl's open(3) is open(2), glibc's is openat(2)).
 mutating_calls() {
-	local s list=()
-	for s in linkat renameat renameat2 unlinkat symlinkat openat open \
-		rename link unlink; do
-		strace -o /dev/null -e trace="$s" true 2>/dev/null &&
-			list+=("$s")
-	done
-	local IFS=,
-	echo "${list[*]}"
+	known_calls linkat renameat renameat2 unlinkat symlinkat openat open \
+		rename link unlink
 }
 
 # fixture: k/ holds a, b, c (identical; a the oldest, so kept) and the
@@ -84,12 +78,6 @@ temps_sound() {
 # dedup_traced STRACE_OPTION... -- DEDUP_ARG...: dedup under strace.
 dedup_traced() {
 	strace_applet dedup -o /dev/null "$@"
-}
-
-# occurrences LOG: "SYSCALL COUNT" lines for the calls in an strace -f log.
-occurrences() {
-	sed -E 's/^[0-9]+ +//' "$1" | grep -oE '^[a-z0-9_]+\(' | tr -d '(' |
-		sort | uniq -c | awk '{ print $2, $1 }'
 }
 
 # wait_for_temp NAME: busy-wait (at most 5 s) until the temporary of NAME

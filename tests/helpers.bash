@@ -124,6 +124,24 @@ strace_applet() {
 	strace -f "${opts[@]}" "$LB_BIN/$applet" "$@"
 }
 
+# known_calls SYSCALL...: those this strace knows (an architecture may
+# lack rename, link, unlink), comma-separated, for -e trace=.
+known_calls() {
+	local s list=()
+	for s; do
+		strace -o /dev/null -e trace="$s" true 2>/dev/null &&
+			list+=("$s")
+	done
+	local IFS=,
+	echo "${list[*]}"
+}
+
+# occurrences LOG: "SYSCALL COUNT" lines for the calls in an strace -f log.
+occurrences() {
+	sed -E 's/^[0-9]+ +//' "$1" | grep -oE '^[a-z0-9_]+\(' | tr -d '(' |
+		sort | uniq -c | awk '{ print $2, $1 }'
+}
+
 # need_strace [OPTION...]: skip where strace is missing or cannot run
 # true with these options (ptrace refused, a syscall it does not know,
 # no fault injection: -e inject=...).
