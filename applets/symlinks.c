@@ -442,7 +442,10 @@ symlinks_main(int argc, char **argv)
 		opt.change = true;
 	opt_operands(argc, argv, 1, -1);
 	resolve_open(&root, opt.root);
-	for (paths = path_operands(argc, argv, NULL, true); *paths; paths++)
+	/* A DIR inside another is walked twice only without -r, where the
+	 * outer walk does not reach it. */
+	for (paths = opt.recursive ? path_operands(argc, argv, NULL, true) :
+	    argv + optind; *paths; paths++)
 		scan(*paths);
 	if (exit_status)
 		return exit_status;
