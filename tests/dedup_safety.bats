@@ -86,12 +86,6 @@ dedup_traced() {
 	strace_applet dedup -o /dev/null "$@"
 }
 
-# occurrences LOG: "SYSCALL COUNT" lines for the calls in an strace -f log.
-occurrences() {
-	sed -E 's/^[0-9]+ +//' "$1" | grep -oE '^[a-z0-9_]+\(' | tr -d '(' |
-		sort | uniq -c | awk '{ print $2, $1 }'
-}
-
 # wait_for_temp NAME: busy-wait (at most 5 s) until the temporary of NAME
 # in k/ exists; false if it never does.
 wait_for_temp() {

@@ -96,7 +96,7 @@ no_temps() {
 	local left
 	left=$(find "${1:-.}" -name '.*.ln.*' -o -name '.*.linkbox.*' \
 		-o -name '.*.lnatomic.*' -o -name '.*.safeswap.*' \
-		-o -name '.*.dedup.*')
+		-o -name '.*.dedup.*' -o -name '.*.symlinks.*')
 	if [ -n "$left" ]; then
 		printf 'temporary files left: %s\n' "$left" >&2
 		return 1
@@ -137,6 +137,13 @@ need_strace() {
 # SYSCALL (default renameat).
 need_inject() {
 	need_strace -e "inject=${1:-renameat}:error=EIO"
+}
+
+# occurrences LOG: "SYSCALL COUNT" lines for the calls in an strace -f log
+# (the fault tests enumerate their injection points with it).
+occurrences() {
+	sed -E 's/^[0-9]+ +//' "$1" | grep -oE '^[a-z0-9_]+\(' | tr -d '(' |
+		sort | uniq -c | awk '{ print $2, $1 }'
 }
 
 # need_reader: READER, the race reader tests/race/reader (see its
