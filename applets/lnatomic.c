@@ -332,33 +332,34 @@ struct cleaning {
 
 /* Remove NAME in the directory being cleaned if it is a temporary name
  * that one of our applets left when it was killed, and removing it loses
- * nothing.  Those of ln, lnatomic and linkbox --install are a new
- * symbolic link or a second name until their rename: any but a directory
- * (an old tree, after --replace-dir was interrupted) goes.  Those of
+ * nothing.  Those of ln, lnatomic, linkbox --install and symlinks -c are
+ * a new symbolic link or a second name until their rename: any but a
+ * directory (an old tree, after --replace-dir was interrupted) goes.  Those of
  * safeswap and dedup (the last two tags) can be the only name of a file
  * after their first rename: they go only while the file has another. */
 static void
 clean_entry(const char *name, unsigned char type, void *arg)
 {
 	static const char *const tags[] = {
-		"lnatomic", "ln", "linkbox", "safeswap", "dedup"
+		"lnatomic", "ln", "linkbox", "symlinks", "safeswap", "dedup"
 	};
+	const size_t ntags = sizeof(tags) / sizeof(*tags);
 	const struct cleaning *dir = arg;
 	struct stat st;
 	size_t t;
 	char *path;
 
 	(void)type;
-	for (t = 0; t < 5 && atomic_is_temp(name, tags[t]) == -1; t++)
+	for (t = 0; t < ntags && atomic_is_temp(name, tags[t]) == -1; t++)
 		;
-	if (t == 5)
+	if (t == ntags)
 		return;
 	path = path_join(dir->path, name);
 	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		msg_warnsys("%s", quote(path));
 	else if (S_ISDIR(st.st_mode))
 		msg_warn("%s is a directory: left alone", quote(path));
-	else if (t >= 3 && st.st_nlink < 2)
+	else if (t >= ntags - 2 && st.st_nlink < 2)
 		msg_warn("%s is the only name of its file: left alone",
 		    quote(path));
 	else if (unlinkat(dir->fd, name, 0) == -1)

@@ -96,7 +96,7 @@ no_temps() {
 	local left
 	left=$(find "${1:-.}" -name '.*.ln.*' -o -name '.*.linkbox.*' \
 		-o -name '.*.lnatomic.*' -o -name '.*.safeswap.*' \
-		-o -name '.*.dedup.*')
+		-o -name '.*.dedup.*' -o -name '.*.symlinks.*')
 	if [ -n "$left" ]; then
 		printf 'temporary files left: %s\n' "$left" >&2
 		return 1

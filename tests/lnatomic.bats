@@ -793,6 +793,16 @@ make_releases() {
 	[ "$(ls -A d)" = keep ]
 }
 
+@test "lnatomic: --cleanup removes the temporary symlink of symlinks -c" {
+	mkdir d
+	command ln -s ../f d/.l.symlinks.AbC123
+	touch d/keep
+	run -0 --separate-stderr lb lnatomic -v --cleanup d
+	assert_output_is "removed 'd/.l.symlinks.AbC123'"
+	assert_stderr_is ""
+	[ "$(ls -A d)" = keep ]
+}
+
 @test "lnatomic: --cleanup removes a safeswap or dedup temporary that is a second name" {
 	mkdir d
 	echo a >d/a
