@@ -139,6 +139,24 @@ remove_orphan(struct walk *e, const struct stat *was)
 /* E (stat ST) is a quarantine name a killed run left, for the name
  * BASE_LEN bytes long in it: finish the removal if the file is still an
  * orphan (by its links: the rename changed its ctime), else restore it. */
+/* A put-back by link(2) (no RENAME_NOREPLACE) killed before its unlink:
+ * BASE already names the quarantined file, so only the extra name goes. */
+static bool
+restored_by_link(struct walk *e, const struct stat *st, const char *base)
+{
+	struct stat bst;
+
+	if (fstatat(e->fd, base, &bst, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    bst.st_dev != st->st_dev || bst.st_ino != st->st_ino)
+		return false;
+	if (!opt.dry_run && unlinkat(e->fd, e->name, 0) == -1)
+		msg_warnsys("cannot remove %s", quote(e->path));
+	else if (opt.verbose || opt.dry_run)
+		out("%s %s as %s%c", opt.dry_run ? "would restore" : "restored",
+		    quote(e->path), quote(base), opt.end);
+	return true;
+}
+
 static void
 finish_quarantine(struct walk *e, const struct stat *st, int base_len)
 {
@@ -147,6 +165,8 @@ finish_quarantine(struct walk *e, const struct stat *st, int base_len)
 
 	memcpy(base, e->name + 1, base_len);
 	base[base_len] = '\0';
+	if (restored_by_link(e, st, base))
+		return;
 	if (opt.dry_run) {
 		out("would %s %s%c", orphan ? "remove" : "restore",
 		    quote(e->path), opt.end);

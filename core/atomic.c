@@ -187,6 +187,5 @@ atomic_put_back(int dfd, const char *tmp, const char *name)
 		return 0;
 	if (errno != EINVAL || linkat(dfd, tmp, dfd, name, 0) == -1)
 		return -1;
-	unlinkat(dfd, tmp, 0);
-	return 0;
+	return unlinkat(dfd, tmp, 0);
 }
