@@ -261,8 +261,12 @@ convert(struct walk *e, const char *full, const char *text,
 	}
 	if (resolve_link(&root, e->fd, NULL, e->path, dirlen, new, &then) ==
 	    -1 || (kind != REWRITE && !same_inode(&then, to))) {
-		msg_fail("%s: %s would not lead to what %s leads to; left alone",
-		    quote(full), quote(new), quote(text));
+		if (kind == REWRITE)
+			msg_failsys("%s: %s", quote(full), quote(new));
+		else
+			msg_fail("%s: %s would not lead to what %s leads to; "
+			    "left alone", quote(full), quote(new),
+			    quote(text));
 		attention = true;
 		return;
 	}
@@ -326,7 +330,12 @@ visit(struct walk *e, void *arg)
 	    -1) {
 		why = resolve_cause(errno);
 		line("dangling:", full, text);
-		if (!opt.delete || (why != CAUSE_MISSING && why != CAUSE_NOTDIR))
+		/* Links into a moved tree dangle: what --rewrite is for. */
+		if (opt.old && new_text(text, dir, &new) == REWRITE) {
+			convert(e, full, text, NULL, dirlen, REWRITE, new);
+			free(new);
+		} else if (!opt.delete || (why != CAUSE_MISSING &&
+		    why != CAUSE_NOTDIR))
 			attention = true;
 		else if (opt.test || resolve_remove(&root, e->fd, e->name,
 		    e->path, dirlen, text, why, "symlinks")) {

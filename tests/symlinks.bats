@@ -1134,8 +1134,29 @@ $(row changed "$PWD/x/rel" "$(pwd -P)/f")"
 	run -1 --separate-stderr lb symlinks -c --root img \
 		--rewrite=/opt/app-1.2=/opt/app-1.3 img/l
 	assert_output_is "$(row absolute "$PWD/img/l/x" /opt/app-1.2/bin/only12)"
-	assert_stderr_is "symlinks: '$PWD/img/l/x': '/opt/app-1.3/bin/only12' would not lead to what '/opt/app-1.2/bin/only12' leads to; left alone"
+	assert_stderr_is "symlinks: '$PWD/img/l/x': '/opt/app-1.3/bin/only12': No such file or directory"
 	[ "$(readlink img/l/x)" = /opt/app-1.2/bin/only12 ]
+}
+
+@test "symlinks: --rewrite retargets dangling links into a moved tree, -d spares them" {
+	mkdir -p img/opt/app-1.3/bin img/l
+	touch img/opt/app-1.3/bin/run
+	command ln -s /opt/app-1.2/bin/run img/l/run
+	command ln -s /opt/app-1.2/bin/gone img/l/gone
+	command ln -s /elsewhere img/l/other
+	run -1 --separate-stderr lb symlinks -cd --root img \
+		--rewrite=/opt/app-1.2=/opt/app-1.3 img/l
+	assert_lines_are \
+		"$(row dangling "$PWD/img/l/gone" /opt/app-1.2/bin/gone)" \
+		"$(row dangling "$PWD/img/l/other" /elsewhere)" \
+		"$(row deleted "$PWD/img/l/other" /elsewhere)" \
+		"$(row dangling "$PWD/img/l/run" /opt/app-1.2/bin/run)" \
+		"$(row changed "$PWD/img/l/run" /opt/app-1.3/bin/run)"
+	assert_stderr_is "symlinks: '$PWD/img/l/gone': '/opt/app-1.3/bin/gone': No such file or directory"
+	[ "$(readlink img/l/run)" = /opt/app-1.3/bin/run ]
+	[ "$(readlink img/l/gone)" = /opt/app-1.2/bin/gone ]
+	[ ! -L img/l/other ]
+	[ "$(in_root img /l/run)" = img/opt/app-1.3/bin/run ]
 }
 
 @test "symlinks: --rewrite: OLD and NEW with a trailing slash (fixed)" {
