@@ -5,7 +5,8 @@
  *   $QEMU -0 ARGV0 $LINKBOX_REAL ARGS...
  *
  * with its own argv[0] as ARGV0, so the guest binary dispatches on the
- * name it was started as, exactly as on the hardware.  A compiled wrapper,
+ * name it was started as, exactly as on the hardware (started as
+ * qemu-wrap, it passes "linkbox": the multiplexer).  A compiled wrapper,
  * not a #! script like tests/valgrind-wrap: the kernel replaces a script's
  * argv[0] by the script's path, which would lose the name given by
  * `exec -a NAME` (tests/linkbox.bats starts linkcount that way).
@@ -25,7 +26,7 @@ int
 main(int argc, char **argv)
 {
 	const char *qemu = getenv("QEMU"), *real = getenv("LINKBOX_REAL");
-	char **args;
+	char **args, *base;
 	int i;
 
 	if (!qemu || !*qemu || !real || !*real) {
@@ -40,7 +41,11 @@ main(int argc, char **argv)
 	}
 	args[0] = (char *)qemu;
 	args[1] = "-0";
-	args[2] = argv[0];
+	/* Started by its own name (tests/run's $LINKBOX, as setup_file
+	 * runs $LINKBOX --list) it stands for the multiplexer. */
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	args[2] = strcmp(base, "qemu-wrap") ? argv[0] : "linkbox";
 	args[3] = (char *)real;
 	for (i = 1; i <= argc; i++)
 		args[3 + i] = argv[i];
