@@ -1376,9 +1376,7 @@ mk_level() {
 swap_rounds() {
 	local applet=$1 end=$((SECONDS + SWAP_SECONDS)) rounds=0 seen=0 i p q p2
 	shift
-	command -v strace >/dev/null || skip "no strace to slow the walk"
-	strace -f -o /dev/null -e inject=getdents64:delay_enter=1 true \
-		2>/dev/null || skip "strace cannot inject delays here"
+	need_strace -e inject=getdents64:delay_enter=1
 	need_tool
 	p=tpl/sub q=$SENTINEL/mirror
 	mkdir -p "$p" "$q"
