@@ -10,7 +10,7 @@
 #   make APPLETS="ln ..."     carry only these applets
 #   make install/uninstall    PREFIX, DESTDIR, BINDIR, MANDIR
 #   make bench                benchmarks against the peer tools
-#   make test-tools           programs the tests build (the race reader)
+#   make test-tools           programs the tests build (race reader, qemu-wrap)
 
 VERSION = 0.1.0
 ALL_APPLETS := $(shell sed -n 's/^APPLET(\([a-z_]*\), .*)$$/\1/p' core/applets.h)
