@@ -4,10 +4,13 @@
 #   make check                run the test suite (ends "N passed, M failed")
 #   make static size          static musl build ./linkbox-static, its size
 #   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
+#   make check-aarch64        static cross build ./linkbox-aarch64 (arm:
+#   make check-arm            ./linkbox-arm, armhf), suite run under qemu-user
+#   LINKBOX_SLOW=0 make check the suite without the slow races and faults
 #   make APPLETS="ln ..."     carry only these applets
 #   make install/uninstall    PREFIX, DESTDIR, BINDIR, MANDIR
 #   make bench                benchmarks against the peer tools
-#   make test-tools           programs the tests build (the race reader)
+#   make test-tools           programs the tests build (race reader, qemu-wrap)
 
 VERSION = 0.1.0
 ALL_APPLETS := $(shell sed -n 's/^APPLET(\([a-z_]*\), .*)$$/\1/p' core/applets.h)
@@ -95,6 +98,29 @@ valgrind: all
 	LINKBOX_REAL=$$PWD/$(OUT) LINKBOX=tests/valgrind-wrap \
 		tests/run $(VALGRIND_TESTS)
 
+# The suite on a static cross build under qemu-user (Debian qemu-user and
+# gcc-aarch64-linux-gnu or gcc-arm-linux-gnueabihf): tests/qemu-wrap runs
+# each applet link as $(QEMU) -0 NAME.  LINKBOX_EMU makes the strace tests
+# skip (they would trace qemu); the slow races and fault matrices are
+# skipped too unless LINKBOX_SLOW=1 is given: each exec pays qemu's start.
+# The cross compiler is named in CC so that make check-arm CC=clang cannot
+# replace it.
+check-aarch64: CROSS_TRIPLE = aarch64-linux-gnu
+check-aarch64: QEMU = qemu-aarch64
+check-arm: CROSS_TRIPLE = arm-linux-gnueabihf
+check-arm: QEMU = qemu-arm
+check-aarch64 check-arm: tests/qemu-wrap FORCE
+	$(MAKE) B=build/$(@:check-%=%) OUT=linkbox-$(@:check-%=%) \
+		CROSS_COMPILE=$(CROSS_TRIPLE)- CC=$(CROSS_TRIPLE)-gcc \
+		LDFLAGS=-static
+	LINKBOX_EMU=$(QEMU) QEMU=$(QEMU) LINKBOX_SLOW=$${LINKBOX_SLOW:-0} \
+		LINKBOX_REAL=$$PWD/linkbox-$(@:check-%=%) \
+		LINKBOX=tests/qemu-wrap tests/run
+
+# The runner of check-aarch64 and check-arm, built for the host.
+tests/qemu-wrap: tests/qemu-wrap.c
+	$(CC) -O2 -Wall -Wextra -o $@.$$$$ $< && mv $@.$$$$ $@
+
 bench: all static
 	tests/bench/run
 
@@ -129,9 +155,10 @@ uninstall:
 			rm -f $$p.1; fi; done
 
 # Programs the tests run beside the applets: the race reader
-# (tests/race/reader.c; need_reader in tests/helpers.bash builds it) and
-# the backup linker of tests/orphans_race.bats (tests/race/linker.c).
-TEST_TOOLS = tests/race/reader tests/race/linker
+# (tests/race/reader.c; need_reader in tests/helpers.bash builds it), the
+# backup linker of tests/orphans_race.bats (tests/race/linker.c) and the
+# qemu runner (tests/qemu-wrap.c).
+TEST_TOOLS = tests/race/reader tests/race/linker tests/qemu-wrap
 
 test-tools: $(TEST_TOOLS)
 

@@ -15,6 +15,11 @@ load helpers
 
 RACE=$BATS_TEST_DIRNAME/race
 
+setup() {
+	need_slow "races and faults of lnatomic and safeswap"
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
 teardown_file() {
 	local fs
 	for fs in ext4 xfs; do

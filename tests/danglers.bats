@@ -628,7 +628,7 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d works where RENAME_NOREPLACE is unsupported" {
-	command -v strace >/dev/null || skip "needs strace to inject EINVAL"
+	need_inject renameat2
 	command ln -s nope miss
 	touch file
 	run -0 --separate-stderr strace -f -o /dev/null \
@@ -640,7 +640,7 @@ danglers: 'img2' is not inside the root 'img'"
 }
 
 @test "danglers: -d that cannot unlink puts the link back" {
-	command -v strace >/dev/null || skip "needs strace to inject EIO"
+	need_inject unlinkat
 	command ln -s nope miss
 	run -2 --separate-stderr strace -f -o /dev/null \
 		-e inject=unlinkat:error=EIO "$LB_BIN/danglers" -d

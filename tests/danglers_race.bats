@@ -15,9 +15,9 @@ ESCAPE_ROUNDS=150
 ESCAPE_SECONDS=15
 
 setup() {
+	need_slow "races of danglers"
 	skip_unless_applet danglers
-	command -v strace >/dev/null || skip "needs strace to widen the windows"
-	strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	need_strace
 	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w"
 }
 

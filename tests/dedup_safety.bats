@@ -13,6 +13,7 @@ load helpers
 #   DEDUP_WRITES        lost-write attempts per path (5)
 
 setup() {
+	need_slow "races and faults of dedup"
 	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
 	skip_unless_applet dedup
 }

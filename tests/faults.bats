@@ -22,6 +22,11 @@ load helpers
 
 MATRIX=$BATS_TEST_DIRNAME/faults/matrix
 
+setup() {
+	need_slow "fault matrix"
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
 teardown_file() {
 	local m
 	for m in "$BATS_FILE_TMPDIR"/mnt/*; do
@@ -258,13 +263,14 @@ need_fuse() {
 }
 
 # traced FILE CMD...: run CMD, under strace writing the calls that change
-# names to FILE where strace works here (else FILE stays empty).
+# names to FILE where strace works here and traces linkbox itself (not
+# qemu: LINKBOX_EMU); else FILE stays empty.
 # LeakSanitizer cannot run under ptrace: off for an ASan build.
 traced() {
 	local log=$1 asan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	shift
 	: >"$log"
-	if command -v strace >/dev/null &&
+	if [ -z "${LINKBOX_EMU:-}" ] && command -v strace >/dev/null &&
 		strace -f -o /dev/null true 2>/dev/null; then
 		ASAN_OPTIONS=$asan strace -f -qq -o "$log" \
 			-e trace=renameat,renameat2,rename,linkat,unlinkat "$@"

@@ -51,9 +51,12 @@ skip_unless_applet() {
 }
 
 # skip_under_valgrind: for tests of descriptor limits, which valgrind's
-# own descriptors distort (make valgrind sets LINKBOX_REAL).
+# own descriptors distort (make valgrind runs tests/valgrind-wrap).  Not
+# by LINKBOX_REAL, which tests/qemu-wrap needs too: these pass under qemu.
 skip_under_valgrind() {
-	[ -z "${LINKBOX_REAL:-}" ] || skip "valgrind needs descriptors of its own"
+	case ${LINKBOX##*/} in
+	valgrind-wrap) skip "valgrind needs descriptors of its own" ;;
+	esac
 }
 
 # inode NAME: device:inode of NAME itself (not followed).
@@ -144,8 +147,14 @@ occurrences() {
 
 # need_strace [OPTION...]: skip where strace is missing or cannot run
 # true with these options (ptrace refused, a syscall it does not know,
-# no fault injection: -e inject=...).
+# no fault injection: -e inject=...), and under an emulator: make
+# check-aarch64 and check-arm set LINKBOX_EMU (qemu-aarch64, qemu-arm),
+# and strace -f there traces qemu, whose system calls are not the guest's
+# one for one (it makes calls of its own, and a 32-bit guest's calls become
+# others on the host), so counts and injection points would be qemu's.
 need_strace() {
+	[ -z "${LINKBOX_EMU:-}" ] ||
+		skip "strace would trace $LINKBOX_EMU, not the linkbox it runs"
 	command -v strace >/dev/null || skip "no strace"
 	strace -f -o /dev/null "$@" true 2>/dev/null ||
 		skip "strace cannot trace here${*:+ ($*)}"
@@ -167,6 +176,16 @@ need_reader() {
 	# Not a sub-make of make check: no jobserver, no overrides.
 	MAKEFLAGS= MFLAGS= make -s -C "$REPO" tests/race/reader >&2
 	READER=$REPO/tests/race/reader
+}
+
+# need_slow WHAT: skip a test of a slow file (the races and the fault
+# injection matrices; each calls need_slow in its setup()) when
+# LINKBOX_SLOW=0.  They take most of the suite's time, so CI runs them
+# once, not once per build: against the static build, whose cheap exec
+# gets the full counts, and the other builds (glibc, ASan, qemu) with
+# LINKBOX_SLOW=0.  Unset, everything runs.
+need_slow() {
+	[ "${LINKBOX_SLOW:-1}" != 0 ] || skip "LINKBOX_SLOW=0: slow $1"
 }
 
 # note TEXT...: a "# TEXT" line in the TAP output, for the figures a test

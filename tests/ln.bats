@@ -41,8 +41,7 @@ answer() {
 traced() {
 	local calls=$1
 	shift
-	command -v strace >/dev/null || skip "strace not installed"
-	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	need_strace
 	TRACE=$BATS_FILE_TMPDIR/trace.$BATS_TEST_NUMBER
 	export -f lb
 	strace -f -qq -o "$TRACE" -e trace="$calls" \

@@ -18,6 +18,7 @@ RENAMES=rename,renameat,renameat2
 # Each test works in w/ of its scratch directory, away from the files of
 # bats' run --separate-stderr.
 setup() {
+	need_slow "races and faults of ln"
 	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
 	skip_unless_applet ln
 }

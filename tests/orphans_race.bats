@@ -33,6 +33,7 @@ load helpers
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	skip_unless_applet orphans
+	need_slow "races and faults of orphans"
 }
 
 teardown() {

@@ -21,6 +21,7 @@ CALLS=symlinkat,renameat,renameat2,unlinkat,readlinkat
 setup() {
 	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
 	skip_unless_applet symlinks
+	need_slow "races and faults of symlinks"
 }
 
 # --- (a) the reader ----------------------------------------------------------
