@@ -52,11 +52,8 @@ static struct {
 	unsigned long min, max;
 } opt = { .end = '\n', .max = ULONG_MAX };
 
-static struct {
-	unsigned long long files, multi, inside, outside, bytes, freed, kept;
-	struct itab inodes;
-	bool walked;		/* the PATH could be examined */
-} sum;
+static struct tally sum;
+static bool walked;		/* the PATH could be examined */
 
 static void
 count_one(int fd, const char *name, const char *path)
@@ -73,33 +70,16 @@ count_one(int fd, const char *name, const char *path)
 	out("%lu\t%s%c", (unsigned long)st.st_nlink, path, opt.end);
 }
 
-/* Account for one entry: inodes with one name are freed at once; the
- * others wait until all their names inside are counted. */
+/* Account for one entry of a walk. */
 static void
 add_up(int fd, const char *name, const char *path)
 {
-	struct inode *ino;
 	struct stat st;
-	bool added;
 
-	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		msg_warnsys("%s", quote(path));
-		return;
-	}
-	if (S_ISDIR(st.st_mode) || st.st_nlink == 1) {
-		sum.bytes += st.st_blocks * 512ULL;
-		sum.freed += st.st_blocks * 512ULL;
-		sum.inside += !S_ISDIR(st.st_mode);
-		sum.files += !S_ISDIR(st.st_mode);
-		return;
-	}
-	sum.inside++;
-	ino = itab_get(&sum.inodes, &st, &added);
-	ino->bytes = st.st_blocks * 512ULL;
-	ino->found++;
-	sum.files += added;
-	sum.multi += added;
-	sum.bytes += added ? ino->bytes : 0;
+	else
+		tally_add(&sum, &st);
 }
 
 static int
@@ -108,7 +88,7 @@ visit(struct walk *e, void *arg)
 	(void)arg;
 	if (e->post)
 		return WALK_NEXT;
-	sum.walked = true;
+	walked = true;
 	if (opt.summary)
 		add_up(e->fd, e->name, e->path);
 	else if (e->type != DT_DIR)
@@ -116,30 +96,12 @@ visit(struct walk *e, void *arg)
 	return WALK_NEXT;
 }
 
-/* The inodes with several names: freed if all were met inside. */
-static void
-settle(void)
-{
-	size_t i;
-
-	for (i = 0; i < sum.inodes.n; i++) {
-		struct inode *g = &sum.inodes.v[i];
-
-		if (g->found >= g->nlink)
-			sum.freed += g->bytes;
-		else {
-			sum.kept += g->bytes;
-			sum.outside += g->nlink - g->found;
-		}
-	}
-}
-
 static void
 print_summary(void)
 {
 	char freed[24], kept[24];
 
-	settle();
+	tally_settle(&sum);
 	out("files: %llu\nfiles with several names: %llu\n"
 	    "names inside: %llu\nnames outside: %llu\n"
 	    "bytes freed by deleting: %s\n"
@@ -154,15 +116,13 @@ print_each(const char *path)
 {
 	char bytes[24], freed[24];
 
-	settle();
-	if (sum.walked)
+	tally_settle(&sum);
+	if (walked)
 		out("%llu\t%llu\t%s\t%s\t%s%c", sum.inside, sum.files,
 		    fmt_bytes(bytes, sum.bytes, opt.human),
 		    fmt_bytes(freed, sum.freed, opt.human), path, opt.end);
-	sum.walked = false;
-	itab_clear(&sum.inodes);
-	sum.files = sum.multi = sum.inside = sum.outside = sum.bytes = 0;
-	sum.freed = sum.kept = 0;
+	walked = false;
+	tally_clear(&sum);
 }
 
 int

@@ -197,6 +197,25 @@ same_inode(const struct stat *a, const struct stat *b)
 	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
 }
 
+/* tally.c: what deleting a tree would free */
+struct tally {
+	unsigned long long files;	/* inodes but directories' */
+	unsigned long long multi;	/* of them, with several names */
+	unsigned long long inside;	/* names met, directories' aside */
+	unsigned long long outside;	/* names elsewhere, once settled */
+	unsigned long long bytes;	/* st_blocks of the inodes met */
+	unsigned long long freed;	/* of those with every name inside */
+	unsigned long long kept;	/* of those with a name outside */
+	struct itab inodes;		/* those with several names */
+};
+void tally_add(struct tally *t, const struct stat *st);
+void tally_settle(struct tally *t);
+void tally_clear(struct tally *t);
+/* bytes.c: file contents */
+int bytes_order(const unsigned char *a, const unsigned char *b, size_t n);
+bool bytes_read_at(int fd, unsigned char *buf, size_t len, off_t at,
+    unsigned long long *count);
+bool bytes_same(int a, int b, off_t size);
 /* path.c */
 char *path_join(const char *dir, const char *name);
 const char *path_base(const char *path);

@@ -77,7 +77,6 @@ const char *dedup_path(size_t name);
 
 /* match.c */
 void dedup_match(void);
-bool dedup_same_bytes(int a, int b, off_t size);
 int dedup_by_hash(const void *a, const void *b);
 int dedup_by_content(const void *a, const void *b);
 void dedup_split_by_hash(struct file **f, size_t n, off_t at, off_t len,

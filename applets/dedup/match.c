@@ -58,33 +58,13 @@ dedup_by_hash(const void *x, const void *y)
 #undef CMP
 }
 
-/* Order two byte strings of length N: a total order, not a lexical one,
- * a word at a time (musl's memcmp goes byte by byte, and comparing is
- * most of what dedup does). */
-static int
-order_bytes(const unsigned char *a, const unsigned char *b, size_t n)
-{
-	unsigned long long wa, wb;
-
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&wa, a, 8);
-		memcpy(&wb, b, 8);
-		if (wa != wb)
-			return wa < wb ? -1 : 1;
-	}
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return *a < *b ? -1 : 1;
-	return 0;
-}
-
 /* The smallest files by their contents, kept in small[]. */
 int
 dedup_by_content(const void *x, const void *y)
 {
 	const struct file *a = x, *b = y;
 
-	return order_bytes(small + a->data, small + b->data, a->size);
+	return bytes_order(small + a->data, small + b->data, a->size);
 }
 
 /* F cannot be opened or read (errno says why): it is left alone. */
@@ -107,47 +87,6 @@ open_file(struct file *f)
 	if (fd == -1 && !f->gone)
 		unreadable(f, "");
 	return fd;
-}
-
-static bool
-read_at(int fd, unsigned char *buf, size_t len, off_t at,
-    unsigned long long *count)
-{
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, buf, len, at);
-		if (n == 0)
-			errno = ENODATA;	/* shorter than when walked */
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= n;
-		at += n;
-		*count += n;
-	}
-	return true;
-}
-
-/* Whether the files open as A and B hold the same SIZE bytes. */
-bool
-dedup_same_bytes(int a, int b, off_t size)
-{
-	static unsigned char *buf;
-	unsigned long long count = 0;
-	off_t at;
-	size_t len;
-
-	if (!buf)
-		buf = xmalloc(2 * CHUNK);
-	for (at = 0; at < size; at += len) {
-		len = size - at < CHUNK ? (size_t)(size - at) : CHUNK;
-		if (!read_at(a, buf, len, at, &count) ||
-		    !read_at(b, buf + CHUNK, len, at, &count) ||
-		    order_bytes(buf, buf + CHUNK, len))
-			return false;
-	}
-	return true;
 }
 
 /* A word at a time: enough to sort; equality is always checked.  SEED
@@ -215,7 +154,7 @@ read_heads_in(void *arg)
 		f->slot = 0;
 		if (dfd != -1 && (fd = openat(dfd, base, READ_FLAGS)) != -1) {
 			f->slot = 1;
-			if (read_at(fd, into, len, 0, r->compared))
+			if (bytes_read_at(fd, into, len, 0, r->compared))
 				f->hash = hash(0, into, len);
 			else
 				f->gone = true;
@@ -305,7 +244,7 @@ compare_bytes(struct batch *b, off_t at, size_t len)
 		now[i] = b->cls[i];
 		if (now[i] == NONE)
 			continue;
-		if (!read_at(b->fd[i], buf + i * CHUNK, len, at,
+		if (!bytes_read_at(b->fd[i], buf + i * CHUNK, len, at,
 		    &dedup_sum.compared)) {
 			unreadable(b->f[i], "cannot read ");
 			now[i] = NONE;
@@ -313,7 +252,7 @@ compare_bytes(struct batch *b, off_t at, size_t len)
 		}
 		for (j = 0; j < i; j++)
 			if (now[j] != NONE && b->cls[j] == b->cls[i] &&
-			    !order_bytes(buf + i * CHUNK, buf + j * CHUNK, len))
+			    !bytes_order(buf + i * CHUNK, buf + j * CHUNK, len))
 				break;
 		now[i] = j < i ? now[j] : i;
 		count[now[i]]++;
@@ -384,7 +323,7 @@ dedup_split_by_hash(struct file **f, size_t n, off_t at, off_t len,
 		for (from = at; from < at + len; from += piece) {
 			piece = at + len - from < CHUNK ? at + len - from :
 			    CHUNK;
-			if (!read_at(fd, buf, piece, from, &dedup_sum.compared))
+			if (!bytes_read_at(fd, buf, piece, from, &dedup_sum.compared))
 				break;
 			f[i]->hash = hash(f[i]->hash, buf, piece);
 		}

@@ -50,7 +50,7 @@ same_as(struct walk *e, const struct stat *st, const char *base)
 	bool same = a != -1 && b != -1 && fstat(a, &sa) == 0 &&
 	    fstat(b, &sb) == 0 && same_inode(&sa, st) &&
 	    S_ISREG(sb.st_mode) && sb.st_size == st->st_size &&
-	    dedup_same_bytes(a, b, st->st_size);
+	    bytes_same(a, b, st->st_size);
 
 	if (a != -1)
 		close(a);
