@@ -1,0 +1,422 @@
+/* snapshot - hard-link backup snapshots, published atomically.
+ *
+ * usage: snapshot [-0hnqvx] [--name=NAME] [--link-dest=DIR]... [--checksum]
+ *                 [--exclude=PATTERN]... [--max-links=N] [--no-sync]
+ *                 [--discard-partial] [--wait] SRC REPO
+ *        snapshot --list [-0h] REPO
+ *        snapshot --prune [-hnqv] [--keep-last=N]... [--wait] REPO
+ *        snapshot --delete [-hnqv] [--wait] NAME... REPO
+ *
+ * Makes REPO/NAME, a copy of SRC in which every file a reference (the
+ * --link-dest DIRs, REPO/latest, a partial snapshot left by a killed run)
+ * holds unchanged is a hard link to it: a year of daily snapshots costs
+ * little more than one copy, and each is a whole tree.  The snapshot is
+ * written under a hidden name, flushed, renamed into place, and only then
+ * does REPO/latest point to it: a run killed at any moment leaves every
+ * complete snapshot and latest as they were.  One writer at a time holds
+ * REPO/.lock.
+ *
+ * Exit status: 0 published; 1 published, something reported; 2 nothing
+ * published (or, for --list, --prune and --delete, trouble).
+ */
+#include "snapshot.h"
+#include <sys/file.h>
+#include <time.h>
+
+const char snapshot_usage[] =
+"Usage: snapshot [OPTION]... SRC REPO\n"
+"   or: snapshot --list [-0h] REPO\n"
+"   or: snapshot --prune [OPTION]... --keep-RULE=N... REPO\n"
+"   or: snapshot --delete [OPTION]... NAME... REPO\n"
+"Make REPO/NAME, a copy of SRC whose unchanged files are hard links to the\n"
+"last snapshot; point REPO/latest to it once it is complete.\n"
+"\n"
+"      --name=NAME       the snapshot's name (default: UTC time,\n"
+"                        20261204T231500Z)\n"
+"      --link-dest=DIR   also link unchanged files from DIR (repeatable;\n"
+"                        searched in order, before REPO/latest)\n"
+"      --checksum        unchanged: same contents, not same mtime\n"
+"      --exclude=PAT     skip names (and directories) matching PAT\n"
+"      --max-links=N     copy files whose reference has N links already\n"
+"  -x, --one-file-system  do not descend into other filesystems\n"
+"      --no-sync         do not flush the snapshot before publishing it\n"
+"      --discard-partial  remove a snapshot a killed run left, unused\n"
+"      --wait            wait for the lock instead of failing\n"
+"  -n, --dry-run         say what would be copied; write nothing\n"
+"  -v, --verbose         name each file copied (with -n, linked too)\n"
+"  -q, --quiet           no progress display and no summary\n"
+"  -h, --human-readable  bytes as 1.5K, 12M, 3.0G\n"
+"  -0, --null            end each record with NUL, not newline\n"
+"      --list            list the snapshots: NAME STATE FILES BYTES\n"
+"                        EXCLUSIVE (what deleting it alone frees)\n"
+"      --prune           delete the snapshots no --keep-RULE keeps;\n"
+"                        RULE: last, hourly, daily, weekly, monthly, yearly\n"
+"      --delete          delete the snapshots NAME...\n"
+"      --help, --version\n"
+"Exit: 0 done; 1 done, something reported; 2 nothing published, trouble.\n";
+
+enum {
+	OPT_NAME = OPT_FIRST_LONG_ONLY, OPT_LINK_DEST, OPT_CHECKSUM,
+	OPT_EXCLUDE, OPT_MAX_LINKS, OPT_NO_SYNC, OPT_DISCARD, OPT_WAIT,
+	OPT_LIST, OPT_PRUNE, OPT_DELETE, OPT_KEEP
+};
+
+struct snapshot_opt snapshot_opt = { .end = '\n', .sync = true };
+struct snapshot_sum snapshot_sum;
+
+static void
+progress_text(char *buf, size_t cap)
+{
+	char bytes[24];
+
+	fmt(buf, cap, "%llu linked, %llu copied, %s", snapshot_sum.linked,
+	    snapshot_sum.copied_new + snapshot_sum.copied_changed,
+	    fmt_bytes(bytes, snapshot_sum.bytes, true));
+}
+
+/* The one writer of REPOFD's REPO: false if another holds the lock and
+ * there is no --wait (said). */
+static void
+lock(int repofd, const char *repo)
+{
+	int fd = openat(repofd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		msg_diesys("cannot create the lock %s/.lock", quote(repo));
+	if (flock(fd, LOCK_EX | (snapshot_opt.wait ? 0 : LOCK_NB)) == -1) {
+		if (errno == EWOULDBLOCK)
+			msg_die("%s: in use by another snapshot run (--wait "
+			    "to queue)", quote(repo));
+		msg_diesys("cannot lock %s", quote(repo));
+	}
+	/* Held until exit: the descriptor is never closed. */
+}
+
+static void
+check_name(const char *name)
+{
+	if (!*name || *name == '.' || strchr(name, '/') ||
+	    !strcmp(name, "latest") || strlen(name) > NAME_MAX - 16)
+		msg_usage("%s cannot name a snapshot", quote(name));
+}
+
+/* SRC's directory holds REPO only where the walk leaves it out. */
+static void
+check_inside(const char *src, const char *repo)
+{
+	char *s = path_canon(src), *r = path_canon(repo), *rest, *part;
+	struct stat a, b;
+	bool left_out = false;
+
+	if (s && r && path_inside(r, s) && strcmp(r, s)) {
+		rest = r + strlen(s);
+		while (!left_out && (part = path_next_component(&rest)))
+			left_out = glob_any(snapshot_opt.exclude,
+			    snapshot_opt.nexclude, part);
+		if (!left_out && (snapshot_opt.walk_flags & WALK_XDEV) &&
+		    stat(src, &a) == 0 && stat(repo, &b) == 0)
+			left_out = a.st_dev != b.st_dev;
+		if (!left_out)
+			msg_die("%s is inside %s: exclude it (--exclude) or "
+			    "choose another REPO", quote(repo), quote(src));
+	}
+	free(s);
+	free(r);
+}
+
+static void
+summary(const char *name)
+{
+	char bytes[24];
+
+	if (snapshot_opt.quiet)
+		return;
+	msg_note("%s%s: %llu linked, %llu copied (%llu new, %llu changed), "
+	    "%s bytes copied, %llu copied at the link limit, %llu reported",
+	    snapshot_opt.dry_run ? "would make " : "", name,
+	    snapshot_sum.linked, snapshot_sum.copied_new +
+	    snapshot_sum.copied_changed, snapshot_sum.copied_new,
+	    snapshot_sum.copied_changed, fmt_bytes(bytes, snapshot_sum.bytes,
+	    snapshot_opt.human), snapshot_sum.at_limit, snapshot_sum.reported);
+}
+
+/* The partial snapshots a killed run left in REPOFD, to be references:
+ * their names in REPO, NULL-terminated.  One named MINE goes aside first
+ * (as being deleted: it will be, once used); --discard-partial removes
+ * them all now. */
+static char **
+leftovers(int repofd, const char *repo, const char *mine)
+{
+	size_t n = 0, cap = 0, len, plen = strlen(PARTIAL);
+	char **names = NULL, *base, *aside;
+	struct dirent *d;
+	DIR *dir;
+	int fd = openat(repofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	names = xgrow(names, &cap, 1, sizeof(*names));
+	if (fd == -1 || !(dir = fdopendir(fd)))
+		msg_diesys("cannot read %s", quote(repo));
+	while ((d = readdir(dir))) {
+		len = strlen(d->d_name);
+		if (d->d_name[0] != '.' || len <= plen + 1 ||
+		    strcmp(d->d_name + len - plen, PARTIAL))
+			continue;
+		base = xformat("%.*s", (int)(len - plen - 1), d->d_name + 1);
+		aside = xformat("%s", d->d_name);
+		if (snapshot_opt.discard) {
+			if (!snapshot_remove(repofd, repo, aside, NULL))
+				exit(2);
+			free(aside);
+		} else if (!strcmp(base, mine)) {
+			free(aside);
+			aside = snapshot_hidden(base, DELETING);
+			if ((faccessat(repofd, aside, F_OK, AT_SYMLINK_NOFOLLOW)
+			    == 0 && !snapshot_remove(repofd, repo, aside,
+			    NULL)) || renameat(repofd, d->d_name, repofd,
+			    aside) == -1)
+				msg_diesys("cannot move %s aside",
+				    quote(d->d_name));
+		}
+		if (!snapshot_opt.discard) {
+			names = xgrow(names, &cap, n + 2, sizeof(*names));
+			names[n++] = aside;
+		}
+		free(base);
+	}
+	closedir(dir);
+	names[n] = NULL;
+	return names;
+}
+
+/* Open the reference DIR (in DFD), or -1, said unless it is missing. */
+static int
+reference(int dfd, const char *dir)
+{
+	int fd = openat(dfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1 && errno != ENOENT)
+		msg_warnsys("cannot use the reference %s", quote(dir));
+	return fd;
+}
+
+/* Make the snapshot NAME of SRC in REPO. */
+static int
+make(const char *src, const char *repo)
+{
+	char name[32], *partial, **old = NULL;
+	const char *nm = snapshot_opt.name;
+	struct stat st;
+	int repofd = -1, *refs;
+	size_t i, n = 0, nold = 0;
+	time_t now;
+
+	if (!nm) {
+		now = time(NULL);
+		snapshot_time_name(now, name);
+		nm = name;
+	}
+	if (stat(src, &st) == -1)
+		msg_diesys("%s", quote(src));
+	if (!S_ISDIR(st.st_mode))
+		msg_die("%s: %s", quote(src), strerror(ENOTDIR));
+	check_inside(src, repo);
+	if (!snapshot_opt.dry_run && mkdir(repo, 0777) == -1 &&
+	    errno != EEXIST)
+		msg_diesys("cannot create %s", quote(repo));
+	repofd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (repofd == -1 && (!snapshot_opt.dry_run || errno != ENOENT))
+		msg_diesys("%s", quote(repo));
+	partial = snapshot_hidden(nm, PARTIAL);
+	if (repofd != -1) {
+		if (!snapshot_opt.dry_run)
+			lock(repofd, repo);
+		if (faccessat(repofd, nm, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			msg_die("%s: a snapshot of that name exists",
+			    quote(path_join(repo, nm)));
+		if (!snapshot_opt.dry_run)
+			old = leftovers(repofd, repo, nm);
+	}
+	while (old && old[nold])
+		nold++;
+	refs = xmalloc((snapshot_opt.nlink_dest + 1 + nold) * sizeof(*refs));
+	for (i = 0; i < snapshot_opt.nlink_dest; i++)
+		refs[n++] = reference(AT_FDCWD, snapshot_opt.link_dest[i]);
+	if (repofd != -1)
+		refs[n++] = reference(repofd, "latest");
+	for (i = 0; i < nold; i++)
+		refs[n++] = reference(repofd, old[i]);
+	if (!snapshot_opt.dry_run && mkdirat(repofd, partial, 0700) == -1)
+		msg_diesys("cannot create %s", quote(path_join(repo,
+		    partial)));
+	progress_start(!snapshot_opt.quiet, progress_text);
+	if (!snapshot_make(src, repofd, partial, refs, n)) {
+		progress_show(true);
+		msg_die("%s: left unpublished, for the next run to reuse",
+		    quote(path_join(repo, partial)));
+	}
+	progress_show(true);
+	if (!snapshot_opt.dry_run) {
+		if (atomic_rename_new(repofd, partial, repofd, nm) == -1 &&
+		    (errno != EINVAL || faccessat(repofd, nm, F_OK,
+		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT ||
+		    renameat(repofd, partial, repofd, nm) == -1))
+			msg_diesys("cannot publish %s", quote(path_join(repo,
+			    nm)));
+		if ((snapshot_opt.sync && fsync(repofd) == -1) ||
+		    atomic_symlink(nm, repofd, "latest", "snapshot") == -1 ||
+		    (snapshot_opt.sync && fsync(repofd) == -1))
+			msg_diesys("%s published, but cannot point latest to "
+			    "it", quote(path_join(repo, nm)));
+		for (i = 0; old && old[i]; i++)
+			snapshot_remove(repofd, repo, old[i], NULL);
+	}
+	summary(nm);
+	return exit_status;
+}
+
+static void
+add(const char ***v, size_t *n, const char *arg)
+{
+	size_t cap = *n;
+
+	*v = xgrow(*v, &cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = arg;
+}
+
+int
+snapshot_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "human-readable", no_argument, NULL, 'h' },
+		{ "null", no_argument, NULL, '0' },
+		{ "one-file-system", no_argument, NULL, 'x' },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "link-dest", required_argument, NULL, OPT_LINK_DEST },
+		{ "checksum", no_argument, NULL, OPT_CHECKSUM },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "max-links", required_argument, NULL, OPT_MAX_LINKS },
+		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
+		{ "discard-partial", no_argument, NULL, OPT_DISCARD },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "prune", no_argument, NULL, OPT_PRUNE },
+		{ "delete", no_argument, NULL, OPT_DELETE },
+		{ "keep-last", required_argument, NULL,
+		    OPT_KEEP + KEEP_LAST },
+		{ "keep-hourly", required_argument, NULL,
+		    OPT_KEEP + KEEP_HOURLY },
+		{ "keep-daily", required_argument, NULL,
+		    OPT_KEEP + KEEP_DAILY },
+		{ "keep-weekly", required_argument, NULL,
+		    OPT_KEEP + KEEP_WEEKLY },
+		{ "keep-monthly", required_argument, NULL,
+		    OPT_KEEP + KEEP_MONTHLY },
+		{ "keep-yearly", required_argument, NULL,
+		    OPT_KEEP + KEEP_YEARLY },
+		OPT_STANDARD
+	};
+	int c, mode = 0, repofd;
+	bool keep = false, making = false;
+	const char *repo;
+
+	while ((c = opt_next(argc, argv, "0hnqvx", longs)) != -1) {
+		switch (c) {
+		case '0':
+			snapshot_opt.end = '\0';
+			break;
+		case 'h':
+			snapshot_opt.human = true;
+			break;
+		case 'n':
+			snapshot_opt.dry_run = true;
+			break;
+		case 'q':
+			snapshot_opt.quiet = true;
+			break;
+		case 'v':
+			snapshot_opt.verbose = true;
+			break;
+		case 'x':
+			snapshot_opt.walk_flags |= WALK_XDEV;
+			making = true;
+			break;
+		case OPT_NAME:
+			check_name(optarg);
+			snapshot_opt.name = optarg;
+			making = true;
+			break;
+		case OPT_LINK_DEST:
+			add(&snapshot_opt.link_dest, &snapshot_opt.nlink_dest,
+			    optarg);
+			making = true;
+			break;
+		case OPT_CHECKSUM:
+			snapshot_opt.checksum = making = true;
+			break;
+		case OPT_EXCLUDE:
+			add(&snapshot_opt.exclude, &snapshot_opt.nexclude,
+			    optarg);
+			making = true;
+			break;
+		case OPT_MAX_LINKS:
+			snapshot_opt.max_links = opt_number(optarg, "count");
+			if (!snapshot_opt.max_links)
+				msg_usage("--max-links must be at least 1");
+			making = true;
+			break;
+		case OPT_NO_SYNC:
+			snapshot_opt.sync = false;
+			making = true;
+			break;
+		case OPT_DISCARD:
+			snapshot_opt.discard = making = true;
+			break;
+		case OPT_WAIT:
+			snapshot_opt.wait = true;
+			break;
+		case OPT_LIST:
+		case OPT_PRUNE:
+		case OPT_DELETE:
+			if (mode && mode != c)
+				msg_usage("--list, --prune and --delete "
+				    "exclude each other");
+			mode = c;
+			break;
+		default:	/* OPT_KEEP + a rule */
+			snapshot_opt.keep[c - OPT_KEEP] = opt_number(optarg,
+			    "count");
+			break;
+		}
+	}
+	if (mode && making)
+		msg_usage("%s makes no snapshot", mode == OPT_LIST ? "--list" :
+		    mode == OPT_PRUNE ? "--prune" : "--delete");
+	for (c = 0; c < KEEP_RULES; c++)
+		keep |= snapshot_opt.keep[c] != 0;
+	if (keep != (mode == OPT_PRUNE))
+		msg_usage(keep ? "--keep-RULE goes with --prune" :
+		    "--prune needs a --keep-RULE=N above 0");
+	if (mode == OPT_LIST && (snapshot_opt.dry_run || snapshot_opt.verbose
+	    || snapshot_opt.quiet || snapshot_opt.wait))
+		msg_usage("--list takes -0 and -h only");
+	if (!mode) {
+		opt_operands(argc, argv, 2, 2);
+		return make(argv[optind], argv[optind + 1]);
+	}
+	opt_operands(argc, argv, mode == OPT_DELETE ? 2 : 1,
+	    mode == OPT_DELETE ? -1 : 1);
+	repo = argv[argc - 1];
+	if ((repofd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		msg_diesys("%s", quote(repo));
+	if (mode == OPT_LIST)
+		return snapshot_list(repofd, repo);
+	if (!snapshot_opt.dry_run)
+		lock(repofd, repo);
+	if (mode == OPT_PRUNE)
+		return snapshot_prune(repofd, repo);
+	return snapshot_delete(repofd, repo, argv + optind,
+	    argc - optind - 1);
+}

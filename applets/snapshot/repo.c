@@ -1,0 +1,442 @@
+/* repo.c - the snapshots of a REPO: listed, pruned, deleted.
+ *
+ * A snapshot is deleted by renaming it first to ".NAME.deleting", so that
+ * a run killed half way never leaves a tree that looks complete, then by
+ * removing its tree with the walker (fd-relative, never following a
+ * symbolic link), each directory after its contents.  The bytes freed are
+ * those of the inodes whose last name is removed.
+ */
+#include "snapshot.h"
+#include <time.h>
+
+struct snap {
+	char *entry;		/* its name in REPO */
+	char *name;		/* NAME, without the dot and state */
+	const char *state;	/* "complete", "partial", "deleting" */
+	time_t when;		/* from NAME, or -1 */
+	bool keep;
+};
+
+static unsigned long long freed_now;
+static bool removal_failed;
+
+char *
+snapshot_hidden(const char *name, const char *state)
+{
+	return xformat(".%s%s", name, state);
+}
+
+/* The text of REPO/latest, or NULL. */
+char *
+snapshot_latest(int repofd)
+{
+	char text[NAME_MAX + 1];
+	ssize_t n = readlinkat(repofd, "latest", text, sizeof(text) - 1);
+
+	if (n <= 0)
+		return NULL;
+	text[n] = '\0';
+	return xformat("%s", text);
+}
+
+static int
+remove_visit(struct walk *e, void *arg)
+{
+	struct stat st;
+	bool dir = e->type == DT_DIR;
+
+	(void)arg;
+	if (fstatat(e->fd, e->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		msg_warnsys("cannot remove %s", quote(e->path));
+		removal_failed = true;
+		return WALK_PRUNE;
+	}
+	if (dir && !e->post) {
+		/* A copy of a read-only directory: made writable to be
+		 * emptied (directories are never shared). */
+		if ((st.st_mode & 0700) != 0700 && fchmodat(e->fd, e->name,
+		    st.st_mode | 0700, 0) == -1) {
+			msg_warnsys("cannot remove %s", quote(e->path));
+			removal_failed = true;
+		}
+		return WALK_NEXT;
+	}
+	if (unlinkat(e->fd, e->name, dir ? AT_REMOVEDIR : 0) == -1) {
+		msg_warnsys("cannot remove %s", quote(e->path));
+		removal_failed = true;
+	} else if (dir || st.st_nlink == 1)
+		freed_now += st.st_blocks * 512ULL;
+	return WALK_NEXT;
+}
+
+/* Delete the snapshot ENTRY of REPO (NAME, ".NAME.partial" or
+ * ".NAME.deleting"), adding the bytes freed to *FREED.  False, said, if
+ * anything of it is left. */
+bool
+snapshot_remove(int repofd, const char *repo, const char *entry,
+    unsigned long long *freed)
+{
+	size_t len = strlen(entry), dlen = strlen(DELETING);
+	char *gone, *base, *path;
+	bool done;
+
+	if (*entry == '.' && len > dlen + 1 && !strcmp(entry + len - dlen,
+	    DELETING))
+		gone = xformat("%s", entry);
+	else {
+		base = *entry != '.' ? xformat("%s", entry) :
+		    xformat("%.*s", (int)(len - strlen(PARTIAL) - 1),
+		    entry + 1);
+		gone = snapshot_hidden(base, DELETING);
+		free(base);
+		if ((faccessat(repofd, gone, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !snapshot_remove(repofd, repo, gone, freed)) ||
+		    renameat(repofd, entry, repofd, gone) == -1) {
+			msg_warnsys("cannot delete %s", quote(path_join(repo,
+			    entry)));
+			free(gone);
+			return false;
+		}
+	}
+	path = path_join(repo, gone);
+	freed_now = 0;
+	removal_failed = false;
+	walk_tree(path, WALK_POST, remove_visit, NULL);
+	if (freed)
+		*freed += freed_now;
+	done = !removal_failed;
+	free(path);
+	free(gone);
+	return done;
+}
+
+/* Days since 1970-01-01 of the date Y-M-D (proleptic Gregorian), and
+ * back: the calendar by arithmetic, without gmtime and strftime, which
+ * would bring printf and the time zone code into a static build. */
+static long long
+days_of(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void
+date_of(long long days, long long *y, int *m, int *d)
+{
+	long long z = days + 719468, era, doe, yoe, doy, mp;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static long long
+floor_div(long long a, long long b)
+{
+	return a / b - (a % b < 0);
+}
+
+/* N decimal digits of V at P. */
+static void
+put_digits(char *p, long long v, int n)
+{
+	while (n--) {
+		p[n] = '0' + v % 10;
+		v /= 10;
+	}
+}
+
+/* T as a snapshot's name, YYYYMMDDTHHMMSSZ, in NAME (17 bytes). */
+void
+snapshot_time_name(time_t t, char *name)
+{
+	long long days = floor_div(t, 86400), s = t - days * 86400, y;
+	int m, d;
+
+	date_of(days, &y, &m, &d);
+	memcpy(name, "00000000T000000Z", 17);
+	put_digits(name, y, 4);
+	put_digits(name + 4, m, 2);
+	put_digits(name + 6, d, 2);
+	put_digits(name + 9, s / 3600, 2);
+	put_digits(name + 11, s / 60 % 60, 2);
+	put_digits(name + 13, s % 60, 2);
+}
+
+/* The N digits of NAME at AT, as a number; -1 if one is no digit. */
+static int
+digits(const char *name, size_t at, size_t n)
+{
+	int v = 0;
+
+	for (; n--; at++) {
+		if (name[at] < '0' || name[at] > '9')
+			return -1;
+		v = v * 10 + name[at] - '0';
+	}
+	return v;
+}
+
+/* A snapshot's name as its time, or -1 if it is not of that form. */
+static time_t
+name_time(const char *name)
+{
+	char again[17];
+	time_t t;
+
+	if (strlen(name) != 16 || name[8] != 'T' || name[15] != 'Z' ||
+	    digits(name, 0, 8) == -1 || digits(name, 9, 6) == -1)
+		return -1;
+	t = days_of(digits(name, 0, 4), digits(name, 4, 2), digits(name, 6,
+	    2)) * 86400 + digits(name, 9, 2) * 3600 + digits(name, 11, 2) *
+	    60 + digits(name, 13, 2);
+	/* 20261340T256161Z is no time. */
+	snapshot_time_name(t, again);
+	return strcmp(again, name) ? -1 : t;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct snap *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The snapshots in REPOFD, sorted by name: N of them. */
+static struct snap **
+snapshots(int repofd, const char *repo, size_t *n)
+{
+	static const char *const states[] = { PARTIAL, DELETING };
+	static const char *const said[] = { "partial", "deleting" };
+	struct snap **v = NULL, *s;
+	size_t cap = 0, len, slen, i;
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	int fd = openat(repofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1 || !(dir = fdopendir(fd)))
+		msg_diesys("cannot read %s", quote(repo));
+	*n = 0;
+	while ((errno = 0, d = readdir(dir))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
+		    (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) ||
+		    fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		s = xmalloc(sizeof(*s));
+		s->entry = xformat("%s", d->d_name);
+		s->state = "complete";
+		s->name = s->entry;
+		len = strlen(d->d_name);
+		for (i = 0; *d->d_name == '.' && i < 2; i++) {
+			slen = strlen(states[i]);
+			if (len > slen + 1 && !strcmp(d->d_name + len - slen,
+			    states[i])) {
+				s->name = xformat("%.*s", (int)(len - slen - 1),
+				    d->d_name + 1);
+				s->state = said[i];
+			}
+		}
+		if (*s->name == '.') {	/* not a snapshot */
+			free(s->entry);
+			free(s);
+			continue;
+		}
+		s->when = name_time(s->name);
+		s->keep = false;
+		v = xgrow(v, &cap, *n + 1, sizeof(*v));
+		v[(*n)++] = s;
+	}
+	if (errno)
+		msg_diesys("cannot read %s", quote(repo));
+	closedir(dir);
+	sort_ptrs((void **)v, *n, by_name);
+	return v;
+}
+
+static struct tally tally;
+
+static int
+tally_visit(struct walk *e, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	if (walk_stat(e, &st))
+		tally_add(&tally, &st);
+	return WALK_NEXT;
+}
+
+int
+snapshot_list(int repofd, const char *repo)
+{
+	struct snap **v;
+	char bytes[24], freed[24], *path;
+	size_t n, i;
+
+	v = snapshots(repofd, repo, &n);
+	for (i = 0; i < n; i++) {
+		tally_clear(&tally);
+		path = path_join(repo, v[i]->entry);
+		walk_tree(path, 0, tally_visit, NULL);
+		free(path);
+		tally_settle(&tally);
+		out("%s\t%s\t%llu\t%s\t%s%c", v[i]->name, v[i]->state,
+		    tally.files, fmt_bytes(bytes, tally.bytes,
+		    snapshot_opt.human), fmt_bytes(freed, tally.freed,
+		    snapshot_opt.human), snapshot_opt.end);
+	}
+	return exit_status;
+}
+
+/* Delete the snapshot S (not in a dry run), saying so with -n and -v. */
+static void
+delete_one(int repofd, const char *repo, const struct snap *s,
+    unsigned long long *freed, unsigned long long *count)
+{
+	if (snapshot_opt.dry_run)
+		out("would delete %s%c", quote(s->name), snapshot_opt.end);
+	else if (!snapshot_remove(repofd, repo, s->entry, freed))
+		return;
+	else if (snapshot_opt.verbose)
+		out("deleted %s%c", quote(s->name), snapshot_opt.end);
+	++*count;
+}
+
+static void
+delete_summary(unsigned long long count, unsigned long long freed)
+{
+	char bytes[24];
+
+	if (snapshot_opt.quiet)
+		return;
+	if (snapshot_opt.dry_run)
+		msg_note("would delete %llu snapshot%s", count, count == 1 ?
+		    "" : "s");
+	else
+		msg_note("deleted %llu snapshot%s, %s freed", count, count ==
+		    1 ? "" : "s", fmt_bytes(bytes, freed, snapshot_opt.human));
+}
+
+/* Finish the deletions a killed run left. */
+static void
+finish_deleting(int repofd, const char *repo, struct snap **v, size_t n,
+    unsigned long long *freed, unsigned long long *count)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i]->state, "deleting"))
+			delete_one(repofd, repo, v[i], freed, count);
+}
+
+/* The period of time T that a --keep rule keeps one snapshot of: for
+ * last, each snapshot (INDEX); weeks begin on Monday (1970-01-01 was a
+ * Thursday), as ISO 8601's. */
+static long long
+period(int rule, time_t t, size_t index)
+{
+	long long days = floor_div(t, 86400), y;
+	int m, d;
+
+	date_of(days, &y, &m, &d);
+	switch (rule) {
+	case KEEP_LAST:
+		return index;
+	case KEEP_HOURLY:
+		return floor_div(t, 3600);
+	case KEEP_DAILY:
+		return days;
+	case KEEP_WEEKLY:
+		return floor_div(days + 3, 7);
+	case KEEP_MONTHLY:
+		return y * 12 + m;
+	default:
+		return y;
+	}
+}
+
+int
+snapshot_prune(int repofd, const char *repo)
+{
+	unsigned long long freed = 0, count = 0;
+	char *latest = snapshot_latest(repofd);
+	struct snap **v, **done;
+	size_t n, i, m = 0, kept;
+	long long last, p;
+	int rule;
+
+	v = snapshots(repofd, repo, &n);
+	finish_deleting(repofd, repo, v, n, &freed, &count);
+	/* The complete snapshots with a time, newest first. */
+	done = xmalloc((n + 1) * sizeof(*done));
+	for (i = n; i-- > 0;) {
+		if (strcmp(v[i]->state, "complete"))
+			continue;
+		if (v[i]->when == -1)
+			msg_note("%s: not named by its time "
+			    "(YYYYMMDDTHHMMSSZ): never pruned",
+			    quote(v[i]->name));
+		else
+			done[m++] = v[i];
+	}
+	for (rule = 0; rule < KEEP_RULES; rule++) {
+		kept = 0;
+		last = -1;
+		for (i = 0; i < m && kept < snapshot_opt.keep[rule]; i++) {
+			p = period(rule, done[i]->when, i);
+			if (p == last)
+				continue;
+			last = p;
+			done[i]->keep = true;
+			kept++;
+		}
+	}
+	for (i = m; i-- > 0;)
+		if (!done[i]->keep && (!latest || strcmp(latest,
+		    done[i]->name)))
+			delete_one(repofd, repo, done[i], &freed, &count);
+	delete_summary(count, freed);
+	return exit_status;
+}
+
+int
+snapshot_delete(int repofd, const char *repo, char **names, size_t n)
+{
+	unsigned long long freed = 0, count = 0;
+	char *latest = snapshot_latest(repofd);
+	struct snap **v, **chosen;
+	size_t nv, i, j;
+
+	v = snapshots(repofd, repo, &nv);
+	chosen = xmalloc(n * sizeof(*chosen));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nv && (strcmp(v[j]->state, "complete") ||
+		    strcmp(v[j]->name, names[i])); j++)
+			;
+		if (j == nv)
+			msg_die("%s: no such snapshot in %s", quote(names[i]),
+			    quote(repo));
+		if (latest && !strcmp(latest, names[i]))
+			msg_die("%s: latest points to it: not deleted",
+			    quote(names[i]));
+		chosen[i] = v[j];
+	}
+	finish_deleting(repofd, repo, v, nv, &freed, &count);
+	for (i = 0; i < n; i++)
+		delete_one(repofd, repo, chosen[i], &freed, &count);
+	delete_summary(count, freed);
+	return exit_status;
+}

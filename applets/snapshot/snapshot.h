@@ -1,0 +1,57 @@
+/* snapshot.h - what the parts of snapshot share; private to
+ * applets/snapshot/.
+ *
+ * main.c parses the options, opens and locks REPO and publishes a
+ * snapshot; make.c copies SRC into the hidden partial directory, linking
+ * the files a reference holds unchanged; repo.c lists the snapshots of a
+ * REPO, and prunes and deletes them.
+ *
+ * Inside a REPO: NAME, a complete snapshot; "latest", a symbolic link to
+ * the newest; ".NAME.partial", one being made (or left by a killed run);
+ * ".NAME.deleting", one being deleted; ".lock", the lock of writers.
+ */
+#ifndef SNAPSHOT_H
+#define SNAPSHOT_H
+
+#include "../../core/linkbox.h"
+#include <time.h>
+
+#define PARTIAL ".partial"
+#define DELETING ".deleting"
+
+enum keep_rule { KEEP_LAST, KEEP_HOURLY, KEEP_DAILY, KEEP_WEEKLY,
+	KEEP_MONTHLY, KEEP_YEARLY, KEEP_RULES };
+
+extern struct snapshot_opt {
+	bool dry_run, verbose, quiet, human, checksum, sync, wait, discard;
+	char end;
+	int walk_flags;
+	const char *name;
+	const char **exclude;
+	size_t nexclude;
+	const char **link_dest;
+	size_t nlink_dest;
+	unsigned long max_links;	/* 0: no limit but the filesystem's */
+	unsigned long keep[KEEP_RULES];
+} snapshot_opt;
+
+extern struct snapshot_sum {
+	unsigned long long linked, copied_new, copied_changed, bytes,
+	    at_limit, reported;
+} snapshot_sum;
+
+/* make.c */
+bool snapshot_make(const char *src, int repofd, const char *partial,
+    const int *refs, size_t nrefs);
+
+/* repo.c */
+int snapshot_list(int repofd, const char *repo);
+int snapshot_prune(int repofd, const char *repo);
+int snapshot_delete(int repofd, const char *repo, char **names, size_t n);
+bool snapshot_remove(int repofd, const char *repo, const char *name,
+    unsigned long long *freed);
+char *snapshot_hidden(const char *name, const char *state);
+char *snapshot_latest(int repofd);
+void snapshot_time_name(time_t t, char *name);
+
+#endif
