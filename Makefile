@@ -37,8 +37,10 @@ DESTDIR =
 B = build/default
 OUT = linkbox
 MUSL_CC = musl-gcc
-SMALL = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
-SMALL_LD = -Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
+SMALL = -Os -fno-pie -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables
+SMALL_LD = -no-pie \
+	-Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
 	-Wl,-z,common-page-size=64
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -82,7 +84,8 @@ size: static
 # (Thumb-2, Debian's default).  Debian has no musl for those two, so they
 # link glibc statically, which is not what embedded users ship: the text
 # of our own objects ($(CROSS_COMPILE)size) is given beside it.  Each
-# variant builds in its own build/size-VARIANT.  Fails naming each goal
+# variant builds afresh (objects do not depend on the flags) in its own
+# build/size-VARIANT.  Fails naming each goal
 # exceeded.  The goals, in bytes: the whole suite on x86-64 (96 KiB,
 # room for three more applets); NAME=BYTES for an applet alone; what
 # adding one applet may cost, but for the exempt ones.
@@ -101,6 +104,7 @@ size_applets = $(if $(filter only-%,$1),$(1:only-%=%),$(filter-out \
 size_cross = $(patsubst $1=%,%,$(filter $1=%,$(SIZE_CROSS)))
 
 sizes: FORCE
+	rm -rf build/size-*
 	+@$(MAKE) -s --no-print-directory -j$$(nproc) \
 		$(SIZE_VARIANTS:%=build/size-%/linkbox)
 	@cd build; sz() { wc -c <size-$$1/linkbox; }; \
