@@ -3,6 +3,7 @@
 #   make                      build ./linkbox
 #   make check                run the test suite (ends "N passed, M failed")
 #   make static size          static musl build ./linkbox-static, its size
+#   make sizes                each applet's static size and cost; the goals
 #   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
 #   make check-aarch64        static cross build ./linkbox-aarch64 (arm:
 #   make check-arm            ./linkbox-arm, armhf), suite run under qemu-user
@@ -39,8 +40,10 @@ DESTDIR =
 B = build/default
 OUT = linkbox
 MUSL_CC = musl-gcc
-SMALL = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
-SMALL_LD = -Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
+SMALL = -Os -fno-pie -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables
+SMALL_LD = -no-pie \
+	-Wl,--gc-sections,-z,noseparate-code,-z,norelro,--build-id=none \
 	-Wl,-z,common-page-size=64
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -77,6 +80,70 @@ static: FORCE
 
 size: static
 	@echo "linkbox-static: $$(wc -c <linkbox-static) bytes ($(APPLETS))"
+
+# make sizes: the stripped static musl size of the whole suite, of each
+# applet alone (APPLETS=that one) and each applet's marginal cost (the
+# suite minus the suite without it); then the suite for aarch64 and armhf
+# (Thumb-2, Debian's default).  Debian has no musl for those two, so they
+# link glibc statically, which is not what embedded users ship: the text
+# of our own objects ($(CROSS_COMPILE)size) is given beside it.  Each
+# variant builds afresh (objects do not depend on the flags) in its own
+# build/size-VARIANT.  Fails naming each goal
+# exceeded.  The goals, in bytes: the whole suite on x86-64 (96 KiB,
+# room for three more applets); NAME=BYTES for an applet alone; what
+# adding one applet may cost, but for the exempt ones.
+SIZE_GOAL_SUITE = 98304
+SIZE_GOAL_ALONE = linkcount=28672
+SIZE_GOAL_MARGINAL = 10240
+SIZE_MARGINAL_EXEMPT = dedup
+SIZE_CROSS = aarch64=aarch64-linux-gnu- armhf=arm-linux-gnueabihf-
+SIZE_VARIANTS = all $(ALL_APPLETS:%=only-%) $(ALL_APPLETS:%=no-%) \
+	$(foreach x,$(SIZE_CROSS),$(firstword $(subst =, ,$(x))))
+
+# The applets of size variant $1: all, only-NAME or no-NAME.
+size_applets = $(if $(filter only-%,$1),$(1:only-%=%),$(filter-out \
+	$(1:no-%=%),$(ALL_APPLETS)))
+# The CROSS_COMPILE prefix of size variant $1, if it is a cross one.
+size_cross = $(patsubst $1=%,%,$(filter $1=%,$(SIZE_CROSS)))
+
+sizes: FORCE
+	rm -rf build/size-*
+	+@$(MAKE) -s --no-print-directory -j$$(nproc) \
+		$(SIZE_VARIANTS:%=build/size-%/linkbox)
+	@cd build; sz() { wc -c <size-$$1/linkbox; }; \
+	text() { $${1}size -t $$(find size-$$2 -name '*.o') | \
+		tail -1 | cut -f1; }; \
+	all=$$(sz all) bad=; \
+	echo "static musl, x86-64, stripped (bytes)"; \
+	printf '%-10s %8s %9s\n' applet alone marginal; \
+	for a in $(ALL_APPLETS); do \
+		alone=$$(sz only-$$a) m=$$((all - $$(sz no-$$a))); \
+		printf '%-10s %8d %9d\n' $$a $$alone $$m; \
+		for g in $(SIZE_GOAL_ALONE); do \
+			if [ $${g%=*} = $$a ] && [ $$alone -gt $${g#*=} ]; then \
+				bad="$$bad $$a alone $$alone > $${g#*=};"; fi; \
+		done; \
+		case " $(SIZE_MARGINAL_EXEMPT) " in *" $$a "*) ;; \
+		*) if [ $$m -gt $(SIZE_GOAL_MARGINAL) ]; then bad="$$bad $$a \
+			marginal $$m > $(SIZE_GOAL_MARGINAL);"; fi;; esac; \
+	done; \
+	printf '%-10s %8d\n' suite $$all; \
+	if [ $$all -gt $(SIZE_GOAL_SUITE) ]; then \
+		bad="$$bad suite $$all > $(SIZE_GOAL_SUITE);"; fi; \
+	echo; echo "whole suite, static, stripped (bytes)"; \
+	printf '%-8s %-6s %8s %10s\n' arch libc binary "our text"; \
+	printf '%-8s %-6s %8d %10d\n' x86-64 musl $$all $$(text '' all); \
+	for x in $(SIZE_CROSS); do printf '%-8s %-6s %8d %10d\n' $${x%=*} \
+		glibc $$(sz $${x%=*}) $$(text $${x#*=} $${x%=*}); done; \
+	if [ -n "$$bad" ]; then echo "sizes: goal exceeded:$$bad" >&2; \
+		exit 1; fi
+
+build/size-%/linkbox: FORCE
+	@$(MAKE) -s --no-print-directory B=build/size-$* OUT=$@ \
+		CFLAGS="$(SMALL)" LDFLAGS="-static -s $(SMALL_LD)" \
+		$(if $(call size_cross,$*),CROSS_COMPILE=$(call size_cross,$*) \
+		CC=$(call size_cross,$*)gcc,CC=$(MUSL_CC)) \
+		APPLETS="$(call size_applets,$*)"
 
 asan: FORCE
 	$(MAKE) B=build/asan OUT=linkbox-asan CC=$(CC) CFLAGS="$(SAN)" \
@@ -173,7 +240,7 @@ clean:
 		$(TEST_TOOLS)
 
 FORCE:
-.PHONY: all static size asan check check-static valgrind bench install \
+.PHONY: all static size sizes asan check check-static valgrind bench install \
 	uninstall clean test-tools FORCE
 
 # make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c into
