@@ -95,7 +95,7 @@ size: static
 SIZE_GOAL_SUITE = 98304
 SIZE_GOAL_ALONE = linkcount=28672
 SIZE_GOAL_MARGINAL = 10240
-SIZE_MARGINAL_EXEMPT = dedup
+SIZE_MARGINAL_EXEMPT = dedup snapshot
 SIZE_CROSS = aarch64=aarch64-linux-gnu- armhf=arm-linux-gnueabihf-
 SIZE_VARIANTS = all $(ALL_APPLETS:%=only-%) $(ALL_APPLETS:%=no-%) \
 	$(foreach x,$(SIZE_CROSS),$(firstword $(subst =, ,$(x))))

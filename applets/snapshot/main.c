@@ -170,10 +170,9 @@ leftovers(int repofd, const char *repo, const char *mine)
 		} else if (!strcmp(base, mine)) {
 			free(aside);
 			aside = snapshot_hidden(base, DELETING);
-			if ((faccessat(repofd, aside, F_OK, AT_SYMLINK_NOFOLLOW)
-			    == 0 && !snapshot_remove(repofd, repo, aside,
-			    NULL)) || renameat(repofd, d->d_name, repofd,
-			    aside) == -1)
+			if ((exists(repofd, aside) && !snapshot_remove(repofd,
+			    repo, aside, NULL)) || renameat(repofd, d->d_name,
+			    repofd, aside) == -1)
 				msg_diesys("cannot move %s aside",
 				    quote(d->d_name));
 		}
@@ -230,7 +229,7 @@ make(const char *src, const char *repo)
 	if (repofd != -1) {
 		if (!snapshot_opt.dry_run)
 			lock(repofd, repo);
-		if (faccessat(repofd, nm, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		if (exists(repofd, nm))
 			msg_die("%s: a snapshot of that name exists",
 			    quote(path_join(repo, nm)));
 		if (!snapshot_opt.dry_run)
@@ -257,8 +256,8 @@ make(const char *src, const char *repo)
 	progress_show(true);
 	if (!snapshot_opt.dry_run) {
 		if (atomic_rename_new(repofd, partial, repofd, nm) == -1 &&
-		    (errno != EINVAL || faccessat(repofd, nm, F_OK,
-		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT ||
+		    (errno != EINVAL || (exists(repofd, nm) ? (errno = EEXIST) :
+		    errno != ENOENT) ||
 		    renameat(repofd, partial, repofd, nm) == -1))
 			msg_diesys("cannot publish %s", quote(path_join(repo,
 			    nm)));

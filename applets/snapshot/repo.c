@@ -89,7 +89,7 @@ snapshot_remove(int repofd, const char *repo, const char *entry,
 		    entry + 1);
 		gone = snapshot_hidden(base, DELETING);
 		free(base);
-		if ((faccessat(repofd, gone, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if ((exists(repofd, gone) &&
 		    !snapshot_remove(repofd, repo, gone, freed)) ||
 		    renameat(repofd, entry, repofd, gone) == -1) {
 			msg_warnsys("cannot delete %s", quote(path_join(repo,

@@ -40,6 +40,16 @@ extern struct snapshot_sum {
 	    at_limit, reported;
 } snapshot_sum;
 
+/* Whether NAME is in DFD (errno says why not).  Not faccessat: musl's
+ * costs 600 bytes. */
+static inline bool
+exists(int dfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /* make.c */
 bool snapshot_make(const char *src, int repofd, const char *partial,
     const int *refs, size_t nrefs);
