@@ -20,7 +20,6 @@
 
 #define SHADOW_OPEN 16
 #define CLOSED (-2)		/* a level's descriptor closed, to reopen */
-#define COPY_BUF 131072
 
 struct slot {
 	int fd;			/* -1: no such directory; CLOSED */
@@ -40,8 +39,6 @@ static int root_fd = -1;	/* the partial snapshot */
 static struct itab sources;	/* source inodes with several names */
 static char **first_names;	/* their first path in the snapshot */
 static size_t nfirst, first_cap;
-static bool failed;		/* writing the snapshot failed: stop */
-static bool no_copy_range;
 
 static struct slot *
 level(size_t depth)
@@ -117,7 +114,7 @@ shadow_pop(void)
 		if (up->fd == -1 && k == 0) {
 			msg_warnsys("cannot return to a directory of the "
 			    "snapshot");
-			failed = true;
+			snapshot_failed = true;
 		}
 	}
 	for (k = 0; k < sh.width; k++)
@@ -137,185 +134,6 @@ static void
 report(const char *what, const struct walk *e)
 {
 	out("%s %s%c", what, quote(inner(e)), snapshot_opt.end);
-}
-
-/* Writing the snapshot failed: nothing will be published. */
-static void
-broken(const char *what, const struct walk *e)
-{
-	msg_warnsys("%s %s", what, quote(e->path));
-	failed = true;
-}
-
-/* Give the copy NAME in DFD (or the open FD) the owner, mode and times
- * of ST.  The owner only where permitted: a run that is not root keeps
- * its own. */
-static bool
-set_meta(int fd, int dfd, const char *name, const struct stat *st)
-{
-	struct timespec times[2] = { st->st_atim, st->st_mtim };
-	int flags = AT_SYMLINK_NOFOLLOW;
-
-	if ((fd != -1 ? fchown(fd, st->st_uid, st->st_gid) :
-	    fchownat(dfd, name, st->st_uid, st->st_gid, flags)) == -1 &&
-	    errno != EPERM)
-		return false;
-	if (S_ISLNK(st->st_mode))
-		return utimensat(dfd, name, times, flags) == 0 ||
-		    errno == EOPNOTSUPP;
-	if (fd != -1 ? fchmod(fd, st->st_mode & 07777) == -1 :
-	    fchmodat(dfd, name, st->st_mode & 07777, 0) == -1)
-		return false;
-	return (fd != -1 ? futimens(fd, times) :
-	    utimensat(dfd, name, times, flags)) == 0;
-}
-
-/* Copy [FROM, TO) of IN to OUT at the same offsets; -1 with errno, and
- * *READING set when reading IN failed. */
-static int
-copy_range(int in, int out, off_t from, off_t to, bool *reading)
-{
-	static char *buf;
-	ssize_t n, w;
-	off_t a, b;
-
-	while (!no_copy_range && from < to) {
-		a = b = from;
-		n = copy_file_range(in, &a, out, &b, to - from, 0);
-		if (n > 0) {
-			from += n;
-			snapshot_sum.bytes += n;
-			continue;
-		}
-		if (n == 0)
-			return 0;	/* shrunk: told by the check after */
-		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
-		    errno != EOPNOTSUPP && errno != EPERM && errno != ETXTBSY)
-			return -1;
-		no_copy_range = true;
-	}
-	if (!buf)
-		buf = xmalloc(COPY_BUF);
-	while (from < to) {
-		n = pread(in, buf, to - from < COPY_BUF ? to - from : COPY_BUF,
-		    from);
-		if (n <= 0) {
-			*reading = n == -1;
-			return n;
-		}
-		for (w = 0; w < n; w += b) {
-			b = pwrite(out, buf + w, n - w, from + w);
-			if (b == -1)
-				return -1;
-		}
-		from += n;
-		snapshot_sum.bytes += n;
-	}
-	return 0;
-}
-
-/* The data of IN, SIZE bytes, into OUT, holes kept. */
-static int
-copy_data(int in, int out, off_t size, bool *reading)
-{
-	off_t data, hole;
-
-	for (data = 0; data < size; data = hole) {
-		data = lseek(in, data, SEEK_DATA);
-		if (data == -1 && errno == ENXIO)
-			break;
-		hole = data == -1 ? size : lseek(in, data, SEEK_HOLE);
-		if (data == -1)
-			data = 0;
-		if (hole == -1 || hole > size)
-			hole = size;
-		if (copy_range(in, out, data, hole, reading) == -1)
-			return -1;
-	}
-	return ftruncate(out, size);
-}
-
-static bool
-same_state(const struct stat *a, const struct stat *b)
-{
-	return a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
-/* Copy the regular file E into DEST; ST becomes its state as copied.
- * False when it was not copied (said). */
-static bool
-copy_file(const struct walk *e, int dest, struct stat *st)
-{
-	struct stat after;
-	bool reading = false, ok = true;
-	int in, out, tries;
-
-	in = openat(e->fd, e->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY |
-	    O_NONBLOCK | O_CLOEXEC);
-	if (in == -1 || fstat(in, st) == -1 || !S_ISREG(st->st_mode)) {
-		if (in != -1 && !S_ISREG(st->st_mode))
-			errno = EAGAIN;	/* replaced meanwhile */
-		msg_warnsys("cannot read %s", quote(e->path));
-		snapshot_sum.reported++;
-		if (in != -1)
-			close(in);
-		return false;
-	}
-	if (snapshot_opt.dry_run) {
-		snapshot_sum.bytes += st->st_size;
-		close(in);
-		return true;
-	}
-	out = openat(dest, e->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600);
-	if (out == -1) {
-		broken("cannot create", e);
-		close(in);
-		return false;
-	}
-	/* A file written meanwhile is copied again, once. */
-	for (tries = 0;; tries++) {
-		if (copy_data(in, out, st->st_size, &reading) == -1) {
-			ok = false;
-			break;
-		}
-		if (fstat(in, &after) == -1) {
-			ok = false;
-			reading = true;
-			break;
-		}
-		if (same_state(st, &after))
-			break;
-		*st = after;
-		if (tries) {
-			msg_warn("%s: changed while being copied",
-			    quote(e->path));
-			snapshot_sum.reported++;
-			break;
-		}
-		if (ftruncate(out, 0) == -1) {
-			ok = false;
-			break;
-		}
-	}
-	if (reading) {
-		msg_warnsys("cannot read %s", quote(e->path));
-		snapshot_sum.reported++;
-	} else if (!ok || !set_meta(out, dest, e->name, st)) {
-		broken("cannot write", e);
-		ok = false;
-	}
-	close(in);
-	if (close(out) == -1 && ok) {
-		broken("cannot write", e);
-		ok = false;
-	}
-	/* Not half a file: the snapshot lacks it, and said so. */
-	if (reading)
-		unlinkat(dest, e->name, 0);
-	return ok;
 }
 
 /* The reference (1..) holding E unchanged, as a regular file alike in
@@ -380,7 +198,7 @@ regular(const struct walk *e, struct stat *st)
 			    first_names[ino->names], dest, e->name, 0) == 0)
 				return;
 			if (errno != EMLINK) {
-				broken("cannot link", e);
+				snapshot_broken("cannot link", e);
 				return;
 			}
 			snapshot_sum.at_limit++;
@@ -400,11 +218,11 @@ regular(const struct walk *e, struct stat *st)
 		} else if (errno == EMLINK)
 			snapshot_sum.at_limit++;
 		else {
-			broken("cannot link", e);
+			snapshot_broken("cannot link", e);
 			return;
 		}
 	}
-	if (!copy_file(e, dest, st))
+	if (!snapshot_copy_file(e, dest, st))
 		return;
 	if (seen)
 		snapshot_sum.copied_changed++;
@@ -421,37 +239,6 @@ first:
 	}
 }
 
-/* A symbolic link, FIFO, device or socket E (ST) into DEST. */
-static void
-special(const struct walk *e, const struct stat *st, int dest)
-{
-	char text[PATH_MAX];
-	ssize_t n = 0;
-
-	if (S_ISLNK(st->st_mode)) {
-		n = readlinkat(e->fd, e->name, text, sizeof(text) - 1);
-		if (n == -1) {
-			msg_warnsys("cannot read %s", quote(e->path));
-			snapshot_sum.reported++;
-			return;
-		}
-		text[n] = '\0';
-	}
-	if (snapshot_opt.dry_run)
-		return;
-	if (S_ISLNK(st->st_mode) ? symlinkat(text, dest, e->name) == -1 :
-	    mknodat(dest, e->name, st->st_mode & (S_IFMT | 07777),
-	    st->st_rdev) == -1) {
-		if (errno != EPERM) {
-			broken("cannot create", e);
-			return;
-		}
-		msg_warnsys("cannot copy %s", quote(e->path));
-		snapshot_sum.reported++;
-	} else if (!set_meta(-1, dest, e->name, st))
-		broken("cannot write", e);
-}
-
 /* The deepest directory is complete: its attributes, now that nothing
  * more is written in it.  PATH, where known, for messages. */
 static void
@@ -460,10 +247,10 @@ finish_dir(const char *path)
 	size_t d = sh.depth - 1;
 	int fd = level(d)[0].fd;
 
-	if (fd >= 0 && !failed && !set_meta(fd, -1, NULL, &sh.dir[d])) {
+	if (fd >= 0 && !snapshot_failed && !snapshot_set_meta(fd, -1, NULL, &sh.dir[d])) {
 		msg_warnsys("cannot write %s", quote(path ? path :
 		    "a directory"));
-		failed = true;
+		snapshot_failed = true;
 	}
 	shadow_pop();
 }
@@ -481,7 +268,7 @@ visit(struct walk *e, void *arg)
 	/* A directory the walker could not enter has no second visit. */
 	while (sh.depth > e->depth + e->post)
 		finish_dir(NULL);
-	if (failed)
+	if (snapshot_failed)
 		return WALK_STOP;
 	if (e->post) {
 		finish_dir(e->path);
@@ -499,7 +286,7 @@ visit(struct walk *e, void *arg)
 	if (S_ISREG(st.st_mode))
 		regular(e, &st);
 	else if (!S_ISDIR(st.st_mode))
-		special(e, &st, dest);
+		snapshot_copy_special(e, &st, dest);
 	else if (st.st_dev == repo_dev && st.st_ino == repo_ino)
 		return WALK_PRUNE;
 	else {
@@ -509,12 +296,12 @@ visit(struct walk *e, void *arg)
 		    mkdirat(dest, e->name, 0700) == -1 || (fd = openat(dest,
 		    e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC)) == -1)) {
-			broken("cannot create", e);
+			snapshot_broken("cannot create", e);
 			return WALK_STOP;
 		}
 		shadow_push(e->name, fd, &st);
 	}
-	return failed ? WALK_STOP : WALK_NEXT;
+	return snapshot_failed ? WALK_STOP : WALK_NEXT;
 }
 
 /* Copy SRC into REPOFD's directory PARTIAL (made empty by the caller;
@@ -548,12 +335,12 @@ snapshot_make(const char *src, int repofd, const char *partial,
 	walk_tree(src, snapshot_opt.walk_flags, visit, NULL);
 	while (sh.depth)
 		finish_dir(NULL);
-	if (!failed && !snapshot_opt.dry_run && snapshot_opt.sync &&
+	if (!snapshot_failed && !snapshot_opt.dry_run && snapshot_opt.sync &&
 	    syncfs(root_fd) == -1) {
 		msg_warnsys("cannot flush %s", quote(partial));
-		failed = true;
+		snapshot_failed = true;
 	}
 	if (root_fd != -1)
 		close(root_fd);
-	return !failed;
+	return !snapshot_failed;
 }

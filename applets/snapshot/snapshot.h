@@ -50,6 +50,15 @@ exists(int dfd, const char *name)
 	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* copy.c */
+extern bool snapshot_failed;
+void snapshot_broken(const char *what, const struct walk *e);
+bool snapshot_set_meta(int fd, int dfd, const char *name,
+    const struct stat *st);
+bool snapshot_copy_file(const struct walk *e, int dest, struct stat *st);
+void snapshot_copy_special(const struct walk *e, const struct stat *st,
+    int dest);
+
 /* make.c */
 bool snapshot_make(const char *src, int repofd, const char *partial,
     const int *refs, size_t nrefs);
