@@ -187,8 +187,9 @@ snapshot_copy_file(const struct walk *e, int dest, struct stat *st)
 	return ok;
 }
 
-/* A symbolic link, FIFO, device or socket E (ST) into DEST. */
-void
+/* A symbolic link, FIFO, device or socket E (ST) into DEST: false when
+ * it was not made (said). */
+bool
 snapshot_copy_special(const struct walk *e, const struct stat *st, int dest)
 {
 	char text[PATH_MAX];
@@ -199,22 +200,27 @@ snapshot_copy_special(const struct walk *e, const struct stat *st, int dest)
 		if (n == -1) {
 			msg_warnsys("cannot read %s", quote(e->path));
 			snapshot_sum.reported++;
-			return;
+			return false;
 		}
 		text[n] = '\0';
 	}
 	if (snapshot_opt.dry_run)
-		return;
+		return true;
 	if (S_ISLNK(st->st_mode) ? symlinkat(text, dest, e->name) == -1 :
 	    mknodat(dest, e->name, st->st_mode & (S_IFMT | 07777),
 	    st->st_rdev) == -1) {
 		if (errno != EPERM) {
 			snapshot_broken("cannot create", e);
-			return;
+			return false;
 		}
 		msg_warnsys("cannot copy %s", quote(e->path));
 		snapshot_sum.reported++;
-	} else if (!snapshot_set_meta(-1, dest, e->name, st))
+		return false;
+	}
+	if (!snapshot_set_meta(-1, dest, e->name, st)) {
 		snapshot_broken("cannot write", e);
+		return false;
+	}
+	return true;
 }
 

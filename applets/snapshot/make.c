@@ -178,33 +178,56 @@ unchanged(const struct walk *e, const struct stat *st, struct stat *ref,
 	return 0;
 }
 
-/* The regular file E, ST as walked: a link to a reference's copy when
- * unchanged, to its own first name when it has several, else a copy. */
-static void
-regular(const struct walk *e, struct stat *st)
+/* E, a later name of a source inode with several names: linked to the
+ * first name its copy got (true: done, or failed and said).  *INO is set
+ * to the inode to remember E as the first name of, or NULL. */
+static bool
+linked_again(const struct walk *e, const struct stat *st, int dest,
+    struct inode **ino)
 {
-	int dest = level(sh.depth - 1)[0].fd;
-	struct inode *ino = NULL;
+	bool added;
+
+	*ino = NULL;
+	if (st->st_nlink < 2)
+		return false;
+	*ino = itab_get(&sources, st, &added);
+	if (added)
+		(*ino)->names = (size_t)-1;
+	if ((*ino)->names == (size_t)-1)
+		return false;
+	if (snapshot_opt.dry_run || linkat(root_fd,
+	    first_names[(*ino)->names], dest, e->name, 0) == 0)
+		return true;
+	if (errno != EMLINK) {
+		snapshot_broken("cannot link", e);
+		return true;
+	}
+	snapshot_sum.at_limit++;
+	*ino = NULL;	/* copied apart: a group of its own */
+	return false;
+}
+
+/* E is the first name of INO (if any) in the snapshot. */
+static void
+remember(struct inode *ino, const struct walk *e)
+{
+	if (!ino)
+		return;
+	first_names = xgrow(first_names, &first_cap, nfirst + 1,
+	    sizeof(*first_names));
+	ino->names = nfirst;
+	first_names[nfirst++] = xformat("%s", inner(e));
+}
+
+/* The regular file E, ST as walked: a link to a reference's copy when
+ * unchanged, else a copy.  True when it is in the snapshot. */
+static bool
+regular(const struct walk *e, struct stat *st, int dest)
+{
 	struct stat ref;
-	bool added, seen;
+	bool seen;
 	size_t k;
 
-	if (st->st_nlink > 1) {
-		ino = itab_get(&sources, st, &added);
-		if (added)
-			ino->names = (size_t)-1;
-		else if (ino->names != (size_t)-1) {
-			if (snapshot_opt.dry_run || linkat(root_fd,
-			    first_names[ino->names], dest, e->name, 0) == 0)
-				return;
-			if (errno != EMLINK) {
-				snapshot_broken("cannot link", e);
-				return;
-			}
-			snapshot_sum.at_limit++;
-			ino = NULL;	/* copied apart: a group of its own */
-		}
-	}
 	if ((k = unchanged(e, st, &ref, &seen))) {
 		if (snapshot_opt.max_links && ref.st_nlink >=
 		    snapshot_opt.max_links)
@@ -214,29 +237,23 @@ regular(const struct walk *e, struct stat *st)
 			snapshot_sum.linked++;
 			if (snapshot_opt.dry_run && snapshot_opt.verbose)
 				report("would link", e);
-			goto first;
+			return true;
 		} else if (errno == EMLINK)
 			snapshot_sum.at_limit++;
 		else {
 			snapshot_broken("cannot link", e);
-			return;
+			return false;
 		}
 	}
 	if (!snapshot_copy_file(e, dest, st))
-		return;
+		return false;
 	if (seen)
 		snapshot_sum.copied_changed++;
 	else
 		snapshot_sum.copied_new++;
 	if (snapshot_opt.verbose || snapshot_opt.dry_run)
 		report(snapshot_opt.dry_run ? "would copy" : "copied", e);
-first:
-	if (ino) {
-		first_names = xgrow(first_names, &first_cap, nfirst + 1,
-		    sizeof(*first_names));
-		ino->names = nfirst;
-		first_names[nfirst++] = xformat("%s", inner(e));
-	}
+	return true;
 }
 
 /* The deepest directory is complete: its attributes, now that nothing
@@ -261,6 +278,7 @@ static ino_t repo_ino;
 static int
 visit(struct walk *e, void *arg)
 {
+	struct inode *ino;
 	struct stat st;
 	int dest, fd;
 
@@ -283,11 +301,13 @@ visit(struct walk *e, void *arg)
 	}
 	progress_show(false);
 	dest = sh.depth ? level(sh.depth - 1)[0].fd : -1;
-	if (S_ISREG(st.st_mode))
-		regular(e, &st);
-	else if (!S_ISDIR(st.st_mode))
-		snapshot_copy_special(e, &st, dest);
-	else if (st.st_dev == repo_dev && st.st_ino == repo_ino)
+	if (!S_ISDIR(st.st_mode)) {
+		/* Names of one source inode stay names of one inode. */
+		if (!linked_again(e, &st, dest, &ino) && (S_ISREG(st.st_mode) ?
+		    regular(e, &st, dest) : snapshot_copy_special(e, &st,
+		    dest)))
+			remember(ino, e);
+	} else if (st.st_dev == repo_dev && st.st_ino == repo_ino)
 		return WALK_PRUNE;
 	else {
 		fd = -1;

@@ -56,7 +56,7 @@ void snapshot_broken(const char *what, const struct walk *e);
 bool snapshot_set_meta(int fd, int dfd, const char *name,
     const struct stat *st);
 bool snapshot_copy_file(const struct walk *e, int dest, struct stat *st);
-void snapshot_copy_special(const struct walk *e, const struct stat *st,
+bool snapshot_copy_special(const struct walk *e, const struct stat *st,
     int dest);
 
 /* make.c */
