@@ -187,6 +187,41 @@ leftovers(int repofd, const char *repo, const char *mine)
 	return names;
 }
 
+/* Rename PARTIAL to NAME in REPOFD and point latest to it, each step
+ * flushed: done, or undone as far as it went and exit 2 (a failure must
+ * not leave a published snapshot behind a status that says none was). */
+static void
+publish(int repofd, const char *repo, const char *partial, const char *nm)
+{
+	char *was = snapshot_latest(repofd);
+	int err;
+
+	if (atomic_rename_new(repofd, partial, repofd, nm) == -1 &&
+	    (errno != EINVAL || (exists(repofd, nm) ? (errno = EEXIST) :
+	    errno != ENOENT) || renameat(repofd, partial, repofd, nm) == -1))
+		goto fail;
+	if ((snapshot_opt.sync && fsync(repofd) == -1) ||
+	    atomic_symlink(nm, repofd, "latest", "snapshot") == -1)
+		goto unname;
+	if (!snapshot_opt.sync || fsync(repofd) == 0) {
+		free(was);
+		return;
+	}
+	err = errno;
+	if (was ? atomic_symlink(was, repofd, "latest", "snapshot") :
+	    unlinkat(repofd, "latest", 0))
+		msg_warnsys("cannot point latest back to %s", quote(was ? was :
+		    "nothing"));
+	errno = err;
+unname:
+	err = errno;
+	if (renameat(repofd, nm, repofd, partial) == -1)
+		msg_warnsys("cannot take back %s", quote(path_join(repo, nm)));
+	errno = err;
+fail:
+	msg_diesys("cannot publish %s", quote(path_join(repo, nm)));
+}
+
 /* Open the reference DIR (in DFD), or -1, said unless it is missing. */
 static int
 reference(int dfd, const char *dir)
@@ -255,19 +290,10 @@ make(const char *src, const char *repo)
 	}
 	progress_show(true);
 	if (!snapshot_opt.dry_run) {
-		if (atomic_rename_new(repofd, partial, repofd, nm) == -1 &&
-		    (errno != EINVAL || (exists(repofd, nm) ? (errno = EEXIST) :
-		    errno != ENOENT) ||
-		    renameat(repofd, partial, repofd, nm) == -1))
-			msg_diesys("cannot publish %s", quote(path_join(repo,
-			    nm)));
-		if ((snapshot_opt.sync && fsync(repofd) == -1) ||
-		    atomic_symlink(nm, repofd, "latest", "snapshot") == -1 ||
-		    (snapshot_opt.sync && fsync(repofd) == -1))
-			msg_diesys("%s published, but cannot point latest to "
-			    "it", quote(path_join(repo, nm)));
+		publish(repofd, repo, partial, nm);
 		for (i = 0; old && old[i]; i++)
 			snapshot_remove(repofd, repo, old[i], NULL);
+		snapshot_tidy(repofd, repo);
 	}
 	summary(nm);
 	return exit_status;

@@ -39,6 +39,7 @@ static int root_fd = -1;	/* the partial snapshot */
 static struct itab sources;	/* source inodes with several names */
 static char **first_names;	/* their first path in the snapshot */
 static size_t nfirst, first_cap;
+static bool at_limit;		/* the entry is copied for a link limit */
 
 static struct slot *
 level(size_t depth)
@@ -185,6 +186,8 @@ static bool
 linked_again(const struct walk *e, const struct stat *st, int dest,
     struct inode **ino)
 {
+	const char *first;
+	struct stat now;
 	bool added;
 
 	*ino = NULL;
@@ -195,14 +198,19 @@ linked_again(const struct walk *e, const struct stat *st, int dest,
 		(*ino)->names = (size_t)-1;
 	if ((*ino)->names == (size_t)-1)
 		return false;
-	if (snapshot_opt.dry_run || linkat(root_fd,
-	    first_names[(*ino)->names], dest, e->name, 0) == 0)
+	first = first_names[(*ino)->names];
+	if (snapshot_opt.max_links && !snapshot_opt.dry_run &&
+	    fstatat(root_fd, first, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_nlink >= snapshot_opt.max_links)
+		errno = EMLINK;
+	else if (snapshot_opt.dry_run || linkat(root_fd, first, dest, e->name,
+	    0) == 0)
 		return true;
 	if (errno != EMLINK) {
 		snapshot_broken("cannot link", e);
 		return true;
 	}
-	snapshot_sum.at_limit++;
+	at_limit = true;
 	*ino = NULL;	/* copied apart: a group of its own */
 	return false;
 }
@@ -231,7 +239,7 @@ regular(const struct walk *e, struct stat *st, int dest)
 	if ((k = unchanged(e, st, &ref, &seen))) {
 		if (snapshot_opt.max_links && ref.st_nlink >=
 		    snapshot_opt.max_links)
-			snapshot_sum.at_limit++;
+			at_limit = true;
 		else if (snapshot_opt.dry_run || linkat(level(sh.depth -
 		    1)[k].fd, e->name, dest, e->name, 0) == 0) {
 			snapshot_sum.linked++;
@@ -239,7 +247,7 @@ regular(const struct walk *e, struct stat *st, int dest)
 				report("would link", e);
 			return true;
 		} else if (errno == EMLINK)
-			snapshot_sum.at_limit++;
+			at_limit = true;
 		else {
 			snapshot_broken("cannot link", e);
 			return false;
@@ -303,10 +311,12 @@ visit(struct walk *e, void *arg)
 	dest = sh.depth ? level(sh.depth - 1)[0].fd : -1;
 	if (!S_ISDIR(st.st_mode)) {
 		/* Names of one source inode stay names of one inode. */
+		at_limit = false;
 		if (!linked_again(e, &st, dest, &ino) && (S_ISREG(st.st_mode) ?
 		    regular(e, &st, dest) : snapshot_copy_special(e, &st,
 		    dest)))
 			remember(ino, e);
+		snapshot_sum.at_limit += at_limit;
 	} else if (st.st_dev == repo_dev && st.st_ino == repo_ino)
 		return WALK_PRUNE;
 	else {

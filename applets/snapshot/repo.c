@@ -215,7 +215,7 @@ by_name(const void *a, const void *b)
 
 /* The snapshots in REPOFD, sorted by name: N of them. */
 static struct snap **
-snapshots(int repofd, const char *repo, size_t *n)
+snapshots(int repofd, const char *repo, size_t *n, bool tidy)
 {
 	static const char *const states[] = { PARTIAL, DELETING };
 	static const char *const said[] = { "partial", "deleting" };
@@ -230,6 +230,12 @@ snapshots(int repofd, const char *repo, size_t *n)
 		msg_diesys("cannot read %s", quote(repo));
 	*n = 0;
 	while ((errno = 0, d = readdir(dir))) {
+		/* A temporary of latest that a killed run left. */
+		if (tidy && d->d_type != DT_DIR && atomic_is_temp(d->d_name,
+		    "snapshot") == 6 && !strncmp(d->d_name + 1, "latest", 6) &&
+		    unlinkat(fd, d->d_name, 0) == -1)
+			msg_warnsys("cannot remove %s", quote(path_join(repo,
+			    d->d_name)));
 		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
 		    (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) ||
 		    fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -286,7 +292,7 @@ snapshot_list(int repofd, const char *repo)
 	char bytes[24], freed[24], *path;
 	size_t n, i;
 
-	v = snapshots(repofd, repo, &n);
+	v = snapshots(repofd, repo, &n, false);
 	for (i = 0; i < n; i++) {
 		tally_clear(&tally);
 		path = path_join(repo, v[i]->entry);
@@ -330,16 +336,29 @@ delete_summary(unsigned long long count, unsigned long long freed)
 		    1 ? "" : "s", fmt_bytes(bytes, freed, snapshot_opt.human));
 }
 
-/* Finish the deletions a killed run left. */
-static void
-finish_deleting(int repofd, const char *repo, struct snap **v, size_t n,
-    unsigned long long *freed, unsigned long long *count)
+/* The snapshots of REPO, N of them, once the deletions a killed run left
+ * are finished and its temporaries removed. */
+static struct snap **
+tidy(int repofd, const char *repo, size_t *n, unsigned long long *freed,
+    unsigned long long *count)
 {
+	struct snap **v = snapshots(repofd, repo, n, true);
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < *n; i++)
 		if (!strcmp(v[i]->state, "deleting"))
 			delete_one(repofd, repo, v[i], freed, count);
+	return v;
+}
+
+/* The same, for a run that makes a snapshot. */
+void
+snapshot_tidy(int repofd, const char *repo)
+{
+	unsigned long long freed = 0, count = 0;
+	size_t n;
+
+	tidy(repofd, repo, &n, &freed, &count);
 }
 
 /* The period of time T that a --keep rule keeps one snapshot of: for
@@ -378,8 +397,7 @@ snapshot_prune(int repofd, const char *repo)
 	long long last, p;
 	int rule;
 
-	v = snapshots(repofd, repo, &n);
-	finish_deleting(repofd, repo, v, n, &freed, &count);
+	v = tidy(repofd, repo, &n, &freed, &count);
 	/* The complete snapshots with a time, newest first. */
 	done = xmalloc((n + 1) * sizeof(*done));
 	for (i = n; i-- > 0;) {
@@ -420,10 +438,11 @@ snapshot_delete(int repofd, const char *repo, char **names, size_t n)
 	struct snap **v, **chosen;
 	size_t nv, i, j;
 
-	v = snapshots(repofd, repo, &nv);
+	v = snapshots(repofd, repo, &nv, false);
 	chosen = xmalloc(n * sizeof(*chosen));
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < nv && (strcmp(v[j]->state, "complete") ||
+		/* One being deleted is finished, asked again or not. */
+		for (j = 0; j < nv && (!strcmp(v[j]->state, "partial") ||
 		    strcmp(v[j]->name, names[i])); j++)
 			;
 		if (j == nv)
@@ -434,9 +453,10 @@ snapshot_delete(int repofd, const char *repo, char **names, size_t n)
 			    quote(names[i]));
 		chosen[i] = v[j];
 	}
-	finish_deleting(repofd, repo, v, nv, &freed, &count);
+	tidy(repofd, repo, &nv, &freed, &count);
 	for (i = 0; i < n; i++)
-		delete_one(repofd, repo, chosen[i], &freed, &count);
+		if (!strcmp(chosen[i]->state, "complete"))
+			delete_one(repofd, repo, chosen[i], &freed, &count);
 	delete_summary(count, freed);
 	return exit_status;
 }

@@ -71,6 +71,7 @@ bool snapshot_remove(int repofd, const char *repo, const char *name,
     unsigned long long *freed);
 char *snapshot_hidden(const char *name, const char *state);
 char *snapshot_latest(int repofd);
+void snapshot_tidy(int repofd, const char *repo);
 void snapshot_time_name(time_t t, char *name);
 
 #endif
