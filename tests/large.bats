@@ -126,3 +126,37 @@ need_xfs_inode64() {
 	[ "${lines[2]}" = "names relinked: 1" ]
 	[ mnt/copy -ef "$hi/f" ]
 }
+
+@test "large: snapshot copies a sparse file over 4 GiB, holes kept, and links it next time" {
+	skip_unless_applet snapshot
+	mkdir src
+	big src/f x
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s1 src repo
+	[ "$(stat -c %s repo/s1/f)" = "$(stat -c %s src/f)" ]
+	[ "$(tail -c 1 repo/s1/f)" = x ]
+	# Sparse: a few KiB on disk, not 4.5 GiB.
+	[ "$(stat -c %b repo/s1/f)" -lt 1024 ]
+	cmp src/f repo/s1/f
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s2 src repo
+	[ repo/s2/f -ef repo/s1/f ]
+}
+
+@test "large: snapshot keeps times after 2038 and 2106, and links by them" {
+	skip_unless_applet snapshot
+	mkdir src
+	echo a >src/a
+	echo b >src/b
+	touch -d 2040-01-01T00:00:00.123456789Z src/a
+	touch -d 2107-01-01T00:00:00Z src/b 2>/dev/null ||
+		skip "no times after 2106 here"
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s1 src repo
+	[ "$(stat -c %Y.%y src/a)" = "$(stat -c %Y.%y repo/s1/a)" ]
+	[ "$(stat -c %Y src/b)" = "$(stat -c %Y repo/s1/b)" ]
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s2 src repo
+	[ repo/s2/a -ef repo/s1/a ]
+	[ repo/s2/b -ef repo/s1/b ]
+	# One nanosecond later is a change.
+	touch -d 2040-01-01T00:00:00.123456790Z src/a
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s3 src repo
+	! [ repo/s3/a -ef repo/s1/a ]
+}
