@@ -125,6 +125,11 @@ need_xfs_inode64() {
 	run -0 --separate-stderr lb dedup -q mnt
 	[ "${lines[2]}" = "names relinked: 1" ]
 	[ mnt/copy -ef "$hi/f" ]
+	# snapshot keeps the three names one file (by dev and inode).
+	skip_unless_applet snapshot
+	run -0 --separate-stderr lb snapshot -q --no-sync --name s1 mnt repo
+	[ repo/s1/copy -ef "repo/s1/${hi#mnt/}/f" ]
+	[ repo/s1/d1/second -ef repo/s1/copy ]
 }
 
 @test "large: snapshot copies a sparse file over 4 GiB, holes kept, and links it next time" {
