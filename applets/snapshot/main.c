@@ -108,7 +108,7 @@ check_inside(const char *src, const char *repo)
 	struct stat a, b;
 	bool left_out = false;
 
-	if (s && r && path_inside(r, s) && strcmp(r, s)) {
+	if (s && r && path_inside(r, s)) {
 		rest = r + strlen(s);
 		while (!left_out && (part = path_next_component(&rest)))
 			left_out = glob_any(snapshot_opt.exclude,
@@ -163,7 +163,9 @@ leftovers(int repofd, const char *repo, const char *mine)
 			continue;
 		base = xformat("%.*s", (int)(len - plen - 1), d->d_name + 1);
 		aside = xformat("%s", d->d_name);
-		if (snapshot_opt.discard) {
+		if (snapshot_opt.dry_run)
+			;	/* a reference as it is, and nothing removed */
+		else if (snapshot_opt.discard) {
 			if (!snapshot_remove(repofd, repo, aside, NULL))
 				exit(2);
 			free(aside);
@@ -176,7 +178,7 @@ leftovers(int repofd, const char *repo, const char *mine)
 				msg_diesys("cannot move %s aside",
 				    quote(d->d_name));
 		}
-		if (!snapshot_opt.discard) {
+		if (!snapshot_opt.discard || snapshot_opt.dry_run) {
 			names = xgrow(names, &cap, n + 2, sizeof(*names));
 			names[n++] = aside;
 		}
@@ -240,7 +242,7 @@ make(const char *src, const char *repo)
 	char name[32], *partial, **old = NULL;
 	const char *nm = snapshot_opt.name;
 	struct stat st;
-	int repofd = -1, *refs;
+	int repofd = -1, *refs, fd;
 	size_t i, n = 0, nold = 0;
 	time_t now;
 
@@ -249,10 +251,13 @@ make(const char *src, const char *repo)
 		snapshot_time_name(now, name);
 		nm = name;
 	}
-	if (stat(src, &st) == -1)
+	/* SRC may be a symbolic link to a directory (nothing below it is
+	 * followed); a SRC that cannot be read is no snapshot at all. */
+	if ((fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		msg_diesys("%s", quote(src));
-	if (!S_ISDIR(st.st_mode))
-		msg_die("%s: %s", quote(src), strerror(ENOTDIR));
+	close(fd);
+	if (lstat(src, &st) == 0 && S_ISLNK(st.st_mode))
+		src = xformat("%s/", src);
 	check_inside(src, repo);
 	if (!snapshot_opt.dry_run && mkdir(repo, 0777) == -1 &&
 	    errno != EEXIST)
@@ -267,8 +272,7 @@ make(const char *src, const char *repo)
 		if (exists(repofd, nm))
 			msg_die("%s: a snapshot of that name exists",
 			    quote(path_join(repo, nm)));
-		if (!snapshot_opt.dry_run)
-			old = leftovers(repofd, repo, nm);
+		old = leftovers(repofd, repo, nm);
 	}
 	while (old && old[nold])
 		nold++;

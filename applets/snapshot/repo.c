@@ -452,10 +452,13 @@ snapshot_delete(int repofd, const char *repo, char **names, size_t n)
 			msg_die("%s: latest points to it: not deleted",
 			    quote(names[i]));
 		chosen[i] = v[j];
+		for (j = 0; j < i; j++)		/* named twice: once */
+			if (chosen[j] == chosen[i])
+				chosen[i] = NULL;
 	}
 	tidy(repofd, repo, &nv, &freed, &count);
 	for (i = 0; i < n; i++)
-		if (!strcmp(chosen[i]->state, "complete"))
+		if (chosen[i] && !strcmp(chosen[i]->state, "complete"))
 			delete_one(repofd, repo, chosen[i], &freed, &count);
 	delete_summary(count, freed);
 	return exit_status;
