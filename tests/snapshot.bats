@@ -590,7 +590,8 @@ socket.socket(socket.AF_UNIX).bind("src/sock")'
 	start=$(date +%s%N)
 	run -2 --separate-stderr lb snapshot --no-sync --name=s1 src repo
 	elapsed=$((($(date +%s%N) - start) / 1000000))
-	[ "$elapsed" -lt 2000 ]
+	# The holder keeps the lock 5 s: well below that is "at once".
+	[ "$elapsed" -lt 4000 ]
 	assert_output_is ""
 	assert_stderr_starts "snapshot: 'repo': "
 	one_line
@@ -961,6 +962,25 @@ grow() {
 	assert_output_is ""
 	assert_stderr_starts "snapshot: 'f': "
 	[ ! -e repo ]
+}
+
+@test "snapshot: a SRC named by a symlink and a slash is the directory it leads to" {
+	mkdir src
+	echo a >src/a
+	command ln -s src srclink
+	lb snapshot -q --no-sync --name=s1 srclink/ repo
+	verify src repo/s1
+}
+
+@test "snapshot: a SRC that is a symlink to a directory is that directory" {
+	skip "BUG: exits 2 with \"cannot create 'srclink': Bad file descriptor\" and leaves repo/.s1.partial behind"
+	mkdir src
+	echo a >src/a
+	command ln -s src srclink
+	run -0 --separate-stderr lb snapshot -q --no-sync --name=s1 srclink repo
+	verify src repo/s1
+	run -0 ls -A repo
+	assert_lines_are .lock latest s1
 }
 
 # --- usage errors -----------------------------------------------------------

@@ -101,7 +101,10 @@ freed_by() {
 	head -c 20000 /dev/urandom >src/changed
 	snaps 20260101T000000Z
 	rm src/big
+	# A group of two names, both in the last snapshot only: exclusive.
+	touch -d 2020-01-01 src/a
 	snaps 20260102T000000Z
+	[ "$(stat -c %h repo/20260102T000000Z/a)" = 2 ]
 	run -0 --separate-stderr lb snapshot --list repo
 	assert_stderr_is ""
 	want=()
