@@ -4,7 +4,7 @@
  *                 [--exclude=PATTERN]... [--max-links=N] [--no-sync]
  *                 [--discard-partial] [--wait] SRC REPO
  *        snapshot --list [-0h] REPO
- *        snapshot --prune [-hnqv] [--keep-last=N]... [--wait] REPO
+ *        snapshot --prune [-hnqv] --keep-RULE=N... [--wait] REPO
  *        snapshot --delete [-hnqv] [--wait] NAME... REPO
  *
  * Makes REPO/NAME, a copy of SRC in which every file a reference (the
@@ -26,7 +26,7 @@
 const char snapshot_usage[] =
 "Usage: snapshot [OPTION]... SRC REPO\n"
 "   or: snapshot --list [-0h] REPO\n"
-"   or: snapshot --prune [OPTION]... --keep-RULE=N... REPO\n"
+"   or: snapshot --prune [OPTION]... REPO\n"
 "   or: snapshot --delete [OPTION]... NAME... REPO\n"
 "Make REPO/NAME, a copy of SRC whose unchanged files are hard links to the\n"
 "last snapshot; point REPO/latest to it once it is complete.\n"
@@ -49,8 +49,10 @@ const char snapshot_usage[] =
 "  -0, --null            end each record with NUL, not newline\n"
 "      --list            list the snapshots: NAME STATE FILES BYTES\n"
 "                        EXCLUSIVE (what deleting it alone frees)\n"
-"      --prune           delete the snapshots no --keep-RULE keeps;\n"
-"                        RULE: last, hourly, daily, weekly, monthly, yearly\n"
+"      --prune           delete the snapshots that no keep rule keeps:\n"
+"      --keep-last=N     the N newest\n"
+"      --keep-hourly=N, --keep-daily=N, --keep-weekly=N, --keep-monthly=N,\n"
+"      --keep-yearly=N   the newest of each of the N newest periods (UTC)\n"
 "      --delete          delete the snapshots NAME...\n"
 "      --help, --version\n"
 "Exit: 0 done; 1 done, something reported; 2 nothing published, trouble.\n";
