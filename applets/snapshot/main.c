@@ -108,9 +108,9 @@ check_inside(const char *src, const char *repo)
 {
 	char *s = path_canon(src), *r = path_canon(repo), *rest, *part;
 	struct stat a, b;
-	bool left_out = false;
+	bool left_out = false, inside = s && r && path_inside(r, s);
 
-	if (s && r && path_inside(r, s)) {
+	if (inside) {
 		rest = r + strlen(s);
 		while (!left_out && (part = path_next_component(&rest)))
 			left_out = glob_any(snapshot_opt.exclude,
@@ -118,12 +118,12 @@ check_inside(const char *src, const char *repo)
 		if (!left_out && (snapshot_opt.walk_flags & WALK_XDEV) &&
 		    stat(src, &a) == 0 && stat(repo, &b) == 0)
 			left_out = a.st_dev != b.st_dev;
-		if (!left_out)
-			msg_die("%s is inside %s: exclude it (--exclude) or "
-			    "choose another REPO", quote(repo), quote(src));
 	}
 	free(s);
 	free(r);
+	if (!left_out && inside)
+		msg_die("%s is inside %s: exclude it (--exclude) or choose "
+		    "another REPO", quote(repo), quote(src));
 }
 
 static void
@@ -220,10 +220,10 @@ publish(int repofd, const char *repo, const char *partial, const char *nm)
 unname:
 	err = errno;
 	if (renameat(repofd, nm, repofd, partial) == -1)
-		msg_warnsys("cannot take back %s", quote(path_join(repo, nm)));
+		msg_warnsys("cannot take back %s", in_repo(repo, nm));
 	errno = err;
 fail:
-	msg_diesys("cannot publish %s", quote(path_join(repo, nm)));
+	msg_diesys("cannot publish %s", in_repo(repo, nm));
 }
 
 /* Open the reference DIR (in DFD), or -1, said unless it is missing. */
@@ -241,10 +241,11 @@ reference(int dfd, const char *dir)
 static int
 make(const char *src, const char *repo)
 {
-	char name[32], *partial, **old = NULL;
+	static char name[32], *partial, **old, *walked;
+	static int *refs;
 	const char *nm = snapshot_opt.name;
 	struct stat st;
-	int repofd = -1, *refs, fd;
+	int repofd = -1, fd;
 	size_t i, n = 0, nold = 0;
 	time_t now;
 
@@ -259,7 +260,7 @@ make(const char *src, const char *repo)
 		msg_diesys("%s", quote(src));
 	close(fd);
 	if (lstat(src, &st) == 0 && S_ISLNK(st.st_mode))
-		src = xformat("%s/", src);
+		src = walked = xformat("%s/", src);
 	check_inside(src, repo);
 	if (!snapshot_opt.dry_run && mkdir(repo, 0777) == -1 &&
 	    errno != EEXIST)
@@ -273,7 +274,7 @@ make(const char *src, const char *repo)
 			lock(repofd, repo);
 		if (exists(repofd, nm))
 			msg_die("%s: a snapshot of that name exists",
-			    quote(path_join(repo, nm)));
+			    in_repo(repo, nm));
 		old = leftovers(repofd, repo, nm);
 	}
 	while (old && old[nold])
@@ -286,13 +287,12 @@ make(const char *src, const char *repo)
 	for (i = 0; i < nold; i++)
 		refs[n++] = reference(repofd, old[i]);
 	if (!snapshot_opt.dry_run && mkdirat(repofd, partial, 0700) == -1)
-		msg_diesys("cannot create %s", quote(path_join(repo,
-		    partial)));
+		msg_diesys("cannot create %s", in_repo(repo, partial));
 	progress_start(!snapshot_opt.quiet, progress_text);
 	if (!snapshot_make(src, repofd, partial, refs, n)) {
 		progress_show(true);
 		msg_die("%s: left unpublished, for the next run to reuse",
-		    quote(path_join(repo, partial)));
+		    in_repo(repo, partial));
 	}
 	progress_show(true);
 	if (!snapshot_opt.dry_run) {
@@ -302,6 +302,15 @@ make(const char *src, const char *repo)
 		snapshot_tidy(repofd, repo);
 	}
 	summary(nm);
+	for (i = 0; i < n; i++)
+		if (refs[i] != -1)
+			close(refs[i]);
+	for (i = 0; i < nold; i++)
+		free(old[i]);
+	free(old);
+	free(refs);
+	free(partial);
+	free(walked);
 	return exit_status;
 }
 

@@ -20,6 +20,16 @@ struct snap {
 static unsigned long long freed_now;
 static bool removal_failed;
 
+/* REPO/NAME, quoted for a message. */
+const char *
+in_repo(const char *repo, const char *name)
+{
+	static char buf[2 * PATH_MAX];
+
+	fmt(buf, sizeof(buf), "%s/%s", repo, name);
+	return quote(buf);
+}
+
 char *
 snapshot_hidden(const char *name, const char *state)
 {
@@ -92,8 +102,7 @@ snapshot_remove(int repofd, const char *repo, const char *entry,
 		if ((exists(repofd, gone) &&
 		    !snapshot_remove(repofd, repo, gone, freed)) ||
 		    renameat(repofd, entry, repofd, gone) == -1) {
-			msg_warnsys("cannot delete %s", quote(path_join(repo,
-			    entry)));
+			msg_warnsys("cannot delete %s", in_repo(repo, entry));
 			free(gone);
 			return false;
 		}
@@ -234,8 +243,7 @@ snapshots(int repofd, const char *repo, size_t *n, bool tidy)
 		if (tidy && d->d_type != DT_DIR && atomic_is_temp(d->d_name,
 		    "snapshot") == 6 && !strncmp(d->d_name + 1, "latest", 6) &&
 		    unlinkat(fd, d->d_name, 0) == -1)
-			msg_warnsys("cannot remove %s", quote(path_join(repo,
-			    d->d_name)));
+			msg_warnsys("cannot remove %s", in_repo(repo, d->d_name));
 		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
 		    (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) ||
 		    fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -272,6 +280,18 @@ snapshots(int repofd, const char *repo, size_t *n, bool tidy)
 	return v;
 }
 
+static void
+free_snaps(struct snap **v, size_t n)
+{
+	while (n--) {
+		if (v[n]->name != v[n]->entry)
+			free(v[n]->name);
+		free(v[n]->entry);
+		free(v[n]);
+	}
+	free(v);
+}
+
 static struct tally tally;
 
 static int
@@ -304,6 +324,7 @@ snapshot_list(int repofd, const char *repo)
 		    snapshot_opt.human), fmt_bytes(freed, tally.freed,
 		    snapshot_opt.human), snapshot_opt.end);
 	}
+	free_snaps(v, n);
 	return exit_status;
 }
 
@@ -356,9 +377,11 @@ void
 snapshot_tidy(int repofd, const char *repo)
 {
 	unsigned long long freed = 0, count = 0;
+	struct snap **v;
 	size_t n;
 
-	tidy(repofd, repo, &n, &freed, &count);
+	v = tidy(repofd, repo, &n, &freed, &count);
+	free_snaps(v, n);
 }
 
 /* The period of time T that a --keep rule keeps one snapshot of: for
@@ -427,6 +450,9 @@ snapshot_prune(int repofd, const char *repo)
 		    done[i]->name)))
 			delete_one(repofd, repo, done[i], &freed, &count);
 	delete_summary(count, freed);
+	free(done);
+	free_snaps(v, n);
+	free(latest);
 	return exit_status;
 }
 
@@ -435,7 +461,7 @@ snapshot_delete(int repofd, const char *repo, char **names, size_t n)
 {
 	unsigned long long freed = 0, count = 0;
 	char *latest = snapshot_latest(repofd);
-	struct snap **v, **chosen;
+	struct snap **v, **v2, **chosen;
 	size_t nv, i, j;
 
 	v = snapshots(repofd, repo, &nv, false);
@@ -456,10 +482,14 @@ snapshot_delete(int repofd, const char *repo, char **names, size_t n)
 			if (chosen[j] == chosen[i])
 				chosen[i] = NULL;
 	}
-	tidy(repofd, repo, &nv, &freed, &count);
+	v2 = tidy(repofd, repo, &j, &freed, &count);
+	free_snaps(v2, j);
 	for (i = 0; i < n; i++)
 		if (chosen[i] && !strcmp(chosen[i]->state, "complete"))
 			delete_one(repofd, repo, chosen[i], &freed, &count);
 	delete_summary(count, freed);
+	free(chosen);
+	free_snaps(v, nv);
+	free(latest);
 	return exit_status;
 }

@@ -69,6 +69,7 @@ int snapshot_prune(int repofd, const char *repo);
 int snapshot_delete(int repofd, const char *repo, char **names, size_t n);
 bool snapshot_remove(int repofd, const char *repo, const char *name,
     unsigned long long *freed);
+const char *in_repo(const char *repo, const char *name);
 char *snapshot_hidden(const char *name, const char *state);
 char *snapshot_latest(int repofd);
 void snapshot_tidy(int repofd, const char *repo);
