@@ -12,24 +12,6 @@ USAGE_APPLET=snapshot # for usage_error
 # share an inode.  Most runs take --no-sync: the flush costs a third of a
 # second here, and one test keeps it.
 
-# Each test works in w/ of its scratch directory: bats keeps files of its
-# own (the stderr of run --separate-stderr) in the scratch directory.
-setup() {
-	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
-	skip_unless_applet snapshot
-}
-
-# Stop what a test left running, unmount what it mounted, remove the
-# world-readable fixture of the tests that run as an unprivileged user.
-teardown() {
-	stop_background
-	unmount_all
-	if [ -n "${PUB:-}" ]; then
-		chmod -R u+rwx "$PUB" 2>/dev/null
-		rm -rf "$PUB"
-	fi
-}
-
 # make_src: a source tree with something of each kind: files (one empty,
 # one set to a time with nanoseconds), a hard-link group across
 # directories, symlinks (relative, absolute, dangling), a FIFO, an empty

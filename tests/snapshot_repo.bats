@@ -9,22 +9,6 @@ USAGE_APPLET=snapshot # for usage_error
 # (each verified against its source), named by chosen UTC times; what
 # --list counts and what a deletion frees is computed with find.
 
-setup() {
-	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
-	skip_unless_applet snapshot
-}
-
-# Stop what a test left running; remove the world-readable fixture of the
-# tests that run as an unprivileged user.
-teardown() {
-	stop_background
-	unmount_all
-	if [ -n "${PUB:-}" ]; then
-		chmod -R u+rwx "$PUB" 2>/dev/null
-		rm -rf "$PUB"
-	fi
-}
-
 # snaps NAME...: snapshots of src/ named NAME..., made in that order, each
 # with a file of its own (src/own, given a time of its own so that it is
 # never taken for unchanged).  latest is the last.

@@ -1,8 +1,27 @@
 # lib.bash: what tests/snapshot.bats and tests/snapshot_repo.bats share:
+# setup and teardown,
 # trees described with host tools only (tree_listing), a snapshot checked
 # against its source (verify), the numbers of a summary line (counts),
 # the lock held by another process (hold_lock).  The crash and fault
 # tests can load it too, to check what a killed run left.
+
+# Each test works in w/ of its scratch directory: bats keeps files of its
+# own (the stderr of run --separate-stderr) in the scratch directory.
+setup() {
+	mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w" || return 1
+	skip_unless_applet snapshot
+}
+
+# Stop what a test left running, unmount what it mounted, remove the
+# world-readable fixture of the tests that run as an unprivileged user.
+teardown() {
+	stop_background
+	unmount_all
+	if [ -n "${PUB:-}" ]; then
+		chmod -R u+rwx "$PUB" 2>/dev/null
+		rm -rf "$PUB"
+	fi
+}
 
 # tree_listing [-x] [-e PATTERN]... [-M PATH]... DIR: one line per entry
 # of DIR, sorted: its path relative to DIR (printf %q), type, mode,
