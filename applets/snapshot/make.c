@@ -159,7 +159,8 @@ unchanged(const struct walk *e, const struct stat *st, struct stat *ref,
 		    st->st_size || ref->st_uid != st->st_uid ||
 		    ref->st_gid != st->st_gid)
 			continue;
-		if (!snapshot_opt.checksum) {
+		/* A symbolic link's contents are its text: by its mtime. */
+		if (!snapshot_opt.checksum || S_ISLNK(st->st_mode)) {
 			if (ref->st_mtim.tv_sec == st->st_mtim.tv_sec &&
 			    ref->st_mtim.tv_nsec == st->st_mtim.tv_nsec)
 				return k;
@@ -227,32 +228,51 @@ remember(struct inode *ino, const struct walk *e)
 	first_names[nfirst++] = xformat("%s", inner(e));
 }
 
-/* The regular file E, ST as walked: a link to a reference's copy when
- * unchanged, else a copy.  True when it is in the snapshot. */
-static bool
-regular(const struct walk *e, struct stat *st, int dest)
+/* Link E (ST, a regular file or symbolic link) into DEST from the
+ * reference that holds it unchanged: 1; 0 when none does or a link limit
+ * stops it (*SEEN: a reference holds its path); -1 when linking failed
+ * (said). */
+static int
+link_unchanged(const struct walk *e, const struct stat *st, int dest,
+    bool *seen)
 {
 	struct stat ref;
-	bool seen;
 	size_t k;
 
-	if ((k = unchanged(e, st, &ref, &seen))) {
-		if (snapshot_opt.max_links && ref.st_nlink >=
-		    snapshot_opt.max_links)
-			at_limit = true;
-		else if (snapshot_opt.dry_run || linkat(level(sh.depth -
-		    1)[k].fd, e->name, dest, e->name, 0) == 0) {
-			snapshot_sum.linked++;
-			if (snapshot_opt.dry_run && snapshot_opt.verbose)
-				report("would link", e);
-			return true;
-		} else if (errno == EMLINK)
-			at_limit = true;
-		else {
-			snapshot_broken("cannot link", e);
-			return false;
-		}
+	if (!(k = unchanged(e, st, &ref, seen)))
+		return 0;
+	if (snapshot_opt.max_links && ref.st_nlink >= snapshot_opt.max_links)
+		at_limit = true;
+	else if (snapshot_opt.dry_run || linkat(level(sh.depth - 1)[k].fd,
+	    e->name, dest, e->name, 0) == 0)
+		return 1;
+	else if (errno == EMLINK)
+		at_limit = true;
+	else {
+		snapshot_broken("cannot link", e);
+		return -1;
 	}
+	return 0;
+}
+
+/* The non-directory E, ST as walked: a link to a reference's copy when
+ * unchanged, else a copy.  True when it is in the snapshot. */
+static bool
+copy_or_link(const struct walk *e, struct stat *st, int dest)
+{
+	bool seen;
+	int linked = S_ISREG(st->st_mode) || S_ISLNK(st->st_mode) ?
+	    link_unchanged(e, st, dest, &seen) : 0;
+
+	if (linked == 1 && S_ISREG(st->st_mode)) {
+		snapshot_sum.linked++;
+		if (snapshot_opt.dry_run && snapshot_opt.verbose)
+			report("would link", e);
+	}
+	if (linked)
+		return linked == 1;
+	if (!S_ISREG(st->st_mode))
+		return snapshot_copy_special(e, st, dest);
 	if (!snapshot_copy_file(e, dest, st))
 		return false;
 	if (seen)
@@ -312,11 +332,11 @@ visit(struct walk *e, void *arg)
 	if (!S_ISDIR(st.st_mode)) {
 		/* Names of one source inode stay names of one inode. */
 		at_limit = false;
-		if (!linked_again(e, &st, dest, &ino) && (S_ISREG(st.st_mode) ?
-		    regular(e, &st, dest) : snapshot_copy_special(e, &st,
-		    dest)))
+		if (!linked_again(e, &st, dest, &ino) &&
+		    copy_or_link(e, &st, dest))
 			remember(ino, e);
-		snapshot_sum.at_limit += at_limit;
+		/* Counted as the copies are: regular files. */
+		snapshot_sum.at_limit += at_limit && S_ISREG(st.st_mode);
 	} else if (st.st_dev == repo_dev && st.st_ino == repo_ino)
 		return WALK_PRUNE;
 	else {
