@@ -260,7 +260,7 @@ link_unchanged(const struct walk *e, const struct stat *st, int dest,
 static bool
 copy_or_link(const struct walk *e, struct stat *st, int dest)
 {
-	bool seen;
+	bool seen = false;
 	int linked = S_ISREG(st->st_mode) || S_ISLNK(st->st_mode) ?
 	    link_unchanged(e, st, dest, &seen) : 0;
 
