@@ -362,7 +362,11 @@ if ! [ -d R/s1 ]; then
 	echo "snapshot.sh: no first snapshot to go on from:$notes" >&2
 	exit 1
 fi
-echo "checked: the first snapshots and cp -a's copy equal the source"
+if [ -n "$first" ]; then
+	echo "checked: the first snapshots and cp -a's copy equal the source"
+else
+	echo "checked: the first snapshot equals the source"
+fi
 
 # change DIR: one more byte in every 100th regular file by name (all
 # names of its inode see it); how many names to stdout.
