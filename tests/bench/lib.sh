@@ -167,12 +167,13 @@ time_round() {
 	fi
 }
 
-# time_rounds NAME WARMUP KEY...: ROUNDS rounds of time_round, the
-# variants rotated by one place each round so that they share the
-# machine's noise; exit 1 (NAME: the benchmark's) when a run fails.
-time_rounds() {
-	name=$1 warmup=$2
-	shift 2
+# rotated_rounds NAME LABEL ROUND KEY...: ROUNDS rounds of "ROUND R
+# KEY...", the keys rotated by one place each round so that they share the
+# machine's noise; exit 1 (NAME: the benchmark's) when a round fails.
+# LABEL names the rounds in the progress lines ("" for none).
+rotated_rounds() {
+	name=$1 label=$2 round=$3
+	shift 3
 	keys=$*
 	r=0
 	while [ "$r" -lt "$ROUNDS" ] && [ -n "$keys" ]; do
@@ -185,12 +186,23 @@ time_rounds() {
 			set -- "$@" "$k"
 			i=$((i + 1))
 		done
-		if ! time_round "$warmup" "$r" "$@"; then
+		if ! "$round" "$r" "$@"; then
 			echo "$name: a timed run failed" >&2
 			exit 1
 		fi
-		echo "(round $((r + 1)) of $ROUNDS done; load average" \
-			"$(loadavg))"
+		echo "(${label:+$label }round $((r + 1)) of $ROUNDS done;" \
+			"load average $(loadavg))"
 		r=$((r + 1))
 	done
+}
+
+# time_rounds NAME WARMUP KEY...: rotated rounds of time_round.
+time_rounds() {
+	tr_name=$1 warmup=$2
+	shift 2
+	rotated_rounds "$tr_name" "" warm_round "$@"
+}
+
+warm_round() {
+	time_round "$warmup" "$@"
 }

@@ -208,25 +208,7 @@ time_delete_round() {
 }
 
 # The delete rounds, rotated as time_rounds does.
-r=0
-while [ "$r" -lt "$ROUNDS" ] && [ -n "$delete" ]; do
-	# shellcheck disable=SC2086 # the keys are plain words
-	set -- $delete
-	i=0
-	while [ "$i" -lt $((r % $#)) ]; do
-		k=$1
-		shift
-		set -- "$@" "$k"
-		i=$((i + 1))
-	done
-	if ! time_delete_round "$r" "$@"; then
-		echo "orphans.sh: a timed run failed" >&2
-		exit 1
-	fi
-	echo "(delete round $((r + 1)) of $ROUNDS done; load average" \
-		"$(loadavg))"
-	r=$((r + 1))
-done
+rotated_rounds orphans.sh delete time_delete_round $delete
 
 # Peak RSS in KiB, from GNU time's %M (delete: on a fresh copy).
 for k in $list $delete; do

@@ -406,35 +406,9 @@ time_prepared_round() {
 	done
 }
 
-# time_cases NAME KEY...: ROUNDS rounds of time_prepared_round, the keys
-# rotated by one place each round, as time_rounds does.
-time_cases() {
-	name=$1
-	shift
-	keys=$*
-	r=0
-	while [ "$r" -lt "$ROUNDS" ] && [ -n "$keys" ]; do
-		# shellcheck disable=SC2086 # the keys are plain words
-		set -- $keys
-		i=0
-		while [ "$i" -lt $((r % $#)) ]; do
-			k=$1
-			shift
-			set -- "$@" "$k"
-			i=$((i + 1))
-		done
-		if ! time_prepared_round "$r" "$@"; then
-			echo "snapshot.sh: a timed run failed" >&2
-			exit 1
-		fi
-		echo "($name round $((r + 1)) of $ROUNDS done; load average" \
-			"$(loadavg))"
-		r=$((r + 1))
-	done
-}
 
 # shellcheck disable=SC2086 # the keys are plain words
-time_cases first $first
+rotated_rounds snapshot.sh first time_prepared_round $first
 sh aside F C
 
 echo "changed: $(change T) regular file names (1%)"
@@ -448,7 +422,7 @@ if timed second; then
 		"R/s1's inodes, $(cut -d' ' -f2 shared 2>/dev/null) changed" \
 		"names copied; cp -al's copy is R/s1's inodes"
 	# shellcheck disable=SC2086 # the keys are plain words
-	time_cases second $second
+	rotated_rounds snapshot.sh second time_prepared_round $second
 	sh aside N R/s2 && ln -sfn s1 R/latest
 else
 	second=
@@ -462,7 +436,7 @@ if timed delete; then
 	echo "checked: --prune, --delete and rm -rf leave P with $NEW alone," \
 		"and R/s1 as it was"
 	# shellcheck disable=SC2086 # the keys are plain words
-	time_cases delete $delete
+	rotated_rounds snapshot.sh delete time_prepared_round $delete
 	rm -rf "P/$OLD"
 else
 	delete=
