@@ -149,44 +149,33 @@ summary(const char *name)
 static char **
 leftovers(int repofd, const char *repo, const char *mine)
 {
-	size_t n = 0, cap = 0, len, plen = strlen(PARTIAL);
-	char **names = NULL, *base, *aside;
-	struct dirent *d;
-	DIR *dir;
-	int fd = openat(repofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **names = snapshot_partials(repofd, repo), *base, *aside;
+	size_t i, n = 0, plen = strlen(PARTIAL);
 
-	names = xgrow(names, &cap, 1, sizeof(*names));
-	if (fd == -1 || !(dir = fdopendir(fd)))
-		msg_diesys("cannot read %s", quote(repo));
-	while ((d = readdir(dir))) {
-		len = strlen(d->d_name);
-		if (d->d_name[0] != '.' || len <= plen + 1 ||
-		    strcmp(d->d_name + len - plen, PARTIAL))
-			continue;
-		base = xformat("%.*s", (int)(len - plen - 1), d->d_name + 1);
-		aside = xformat("%s", d->d_name);
+	for (i = 0; names[i]; i++) {
+		aside = names[i];
+		base = xformat("%.*s", (int)(strlen(aside) - plen - 1),
+		    aside + 1);
 		if (snapshot_opt.dry_run)
 			;	/* a reference as it is, and nothing removed */
 		else if (snapshot_opt.discard) {
 			if (!snapshot_remove(repofd, repo, aside, NULL))
 				exit(2);
 			free(aside);
+			aside = NULL;
 		} else if (!strcmp(base, mine)) {
-			free(aside);
 			aside = snapshot_hidden(base, DELETING);
 			if ((exists(repofd, aside) && !snapshot_remove(repofd,
-			    repo, aside, NULL)) || renameat(repofd, d->d_name,
+			    repo, aside, NULL)) || renameat(repofd, names[i],
 			    repofd, aside) == -1)
 				msg_diesys("cannot move %s aside",
-				    quote(d->d_name));
+				    quote(names[i]));
+			free(names[i]);
 		}
-		if (!snapshot_opt.discard || snapshot_opt.dry_run) {
-			names = xgrow(names, &cap, n + 2, sizeof(*names));
+		if (aside)
 			names[n++] = aside;
-		}
 		free(base);
 	}
-	closedir(dir);
 	names[n] = NULL;
 	return names;
 }

@@ -223,74 +223,98 @@ by_name(const void *a, const void *b)
 }
 
 /* The snapshots in REPOFD, sorted by name: N of them. */
-static struct snap **
-snapshots(int repofd, const char *repo, size_t *n, bool tidy)
-{
-	static const char *const states[] = { PARTIAL, DELETING };
-	static const char *const said[] = { "partial", "deleting" };
-	struct snap **v = NULL, *s;
-	size_t cap = 0, len, slen, i;
-	struct dirent *d;
-	struct stat st;
-	DIR *dir;
-	int fd = openat(repofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd == -1 || !(dir = fdopendir(fd)))
-		msg_diesys("cannot read %s", quote(repo));
-	*n = 0;
-	while ((errno = 0, d = readdir(dir))) {
-		/* A temporary of latest that a killed run left. */
-		if (tidy && d->d_type != DT_DIR && atomic_is_temp(d->d_name,
-		    "snapshot") == 6 && !strncmp(d->d_name + 1, "latest", 6) &&
-		    unlinkat(fd, d->d_name, 0) == -1)
-			msg_warnsys("cannot remove %s", in_repo(repo, d->d_name));
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-		    (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) ||
-		    fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISDIR(st.st_mode))
-			continue;
-		s = xmalloc(sizeof(*s));
-		s->entry = xformat("%s", d->d_name);
-		s->state = "complete";
-		s->name = s->entry;
-		len = strlen(d->d_name);
-		for (i = 0; *d->d_name == '.' && i < 2; i++) {
-			slen = strlen(states[i]);
-			if (len > slen + 1 && !strcmp(d->d_name + len - slen,
-			    states[i])) {
-				s->name = xformat("%.*s", (int)(len - slen - 1),
-				    d->d_name + 1);
-				s->state = said[i];
-			}
-		}
-		if (*s->name == '.') {	/* not a snapshot */
-			free(s->entry);
-			free(s);
-			continue;
-		}
-		s->when = name_time(s->name);
-		s->keep = false;
-		v = xgrow(v, &cap, *n + 1, sizeof(*v));
-		v[(*n)++] = s;
-	}
-	if (errno)
-		msg_diesys("cannot read %s", quote(repo));
-	closedir(dir);
-	sort_ptrs((void **)v, *n, by_name);
-	return v;
-}
-
 static void
 free_snaps(struct snap **v, size_t n)
 {
 	while (n--) {
 		if (v[n]->name != v[n]->entry)
-			free(v[n]->name);
+			free(v[n]->name);	/* entry NULL: taken */
 		free(v[n]->entry);
 		free(v[n]);
 	}
 	free(v);
 }
+
+struct listing {
+	struct snap **v;
+	size_t n, cap;
+	int repofd;
+	const char *repo;
+	bool tidy;
+};
+
+/* One entry of REPO: a snapshot in some state, a temporary of latest
+ * that a killed run left (removed when tidying), or nothing of ours. */
+static void
+add_entry(const char *name, unsigned char type, void *arg)
+{
+	static const char *const states[] = { PARTIAL, DELETING };
+	static const char *const said[] = { "partial", "deleting" };
+	struct listing *l = arg;
+	size_t len = strlen(name), slen, i;
+	struct snap *s;
+
+	if (l->tidy && type != DT_DIR && atomic_is_temp(name, "snapshot") ==
+	    6 && !strncmp(name + 1, "latest", 6) && unlinkat(l->repofd, name,
+	    0) == -1)
+		msg_warnsys("cannot remove %s", in_repo(l->repo, name));
+	if (type != DT_DIR)
+		return;
+	s = xmalloc(sizeof(*s));
+	s->entry = xformat("%s", name);
+	s->state = "complete";
+	s->name = s->entry;
+	for (i = 0; *name == '.' && i < 2; i++) {
+		slen = strlen(states[i]);
+		if (len > slen + 1 && !strcmp(name + len - slen, states[i])) {
+			s->name = xformat("%.*s", (int)(len - slen - 1),
+			    name + 1);
+			s->state = said[i];
+		}
+	}
+	if (*s->name == '.') {	/* not a snapshot */
+		free(s->entry);
+		free(s);
+		return;
+	}
+	s->when = name_time(s->name);
+	s->keep = false;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = s;
+}
+
+/* The snapshots in REPOFD, sorted by name: N of them.  TIDY: removing
+ * the temporaries of latest a killed run left. */
+static struct snap **
+snapshots(int repofd, const char *repo, size_t *n, bool tidy)
+{
+	struct listing l = { NULL, 0, 0, repofd, repo, tidy };
+
+	if (walk_dir(repofd, ".", add_entry, &l) == -1)
+		msg_diesys("cannot read %s", quote(repo));
+	sort_ptrs((void **)l.v, l.n, by_name);
+	*n = l.n;
+	return l.v;
+}
+
+/* The partial snapshots in REPOFD, by their names there, NULL-ended. */
+char **
+snapshot_partials(int repofd, const char *repo)
+{
+	size_t n, i, k = 0;
+	struct snap **v = snapshots(repofd, repo, &n, false);
+	char **names = xmalloc((n + 1) * sizeof(*names));
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i]->state, "partial")) {
+			names[k++] = v[i]->entry;
+			v[i]->entry = NULL;
+		}
+	names[k] = NULL;
+	free_snaps(v, n);
+	return names;
+}
+
 
 static struct tally tally;
 

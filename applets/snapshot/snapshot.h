@@ -72,6 +72,7 @@ bool snapshot_remove(int repofd, const char *repo, const char *name,
 const char *in_repo(const char *repo, const char *name);
 char *snapshot_hidden(const char *name, const char *state);
 char *snapshot_latest(int repofd);
+char **snapshot_partials(int repofd, const char *repo);
 void snapshot_tidy(int repofd, const char *repo);
 void snapshot_time_name(time_t t, char *name);
 
