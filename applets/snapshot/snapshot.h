@@ -59,6 +59,11 @@ bool snapshot_copy_file(const struct walk *e, int dest, struct stat *st);
 bool snapshot_copy_special(const struct walk *e, const struct stat *st,
     int dest);
 
+/* calendar.c */
+void snapshot_time_name(time_t t, char *name);
+time_t snapshot_name_time(const char *name);
+long long snapshot_period(int rule, time_t t, size_t index);
+
 /* make.c */
 bool snapshot_make(const char *src, int repofd, const char *partial,
     const int *refs, size_t nrefs);
@@ -74,6 +79,5 @@ char *snapshot_hidden(const char *name, const char *state);
 char *snapshot_latest(int repofd);
 char **snapshot_partials(int repofd, const char *repo);
 void snapshot_tidy(int repofd, const char *repo);
-void snapshot_time_name(time_t t, char *name);
 
 #endif
