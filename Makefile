@@ -5,6 +5,7 @@
 #   make static size          static musl build ./linkbox-static, its size
 #   make sizes                each applet's static size and cost; the goals
 #   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
+#   make asan-build           only the build
 #   make check-aarch64        static cross build ./linkbox-aarch64 (arm:
 #   make check-arm            ./linkbox-arm, armhf), suite run under qemu-user
 #   LINKBOX_SLOW=0 make check the suite without the slow races and faults
@@ -67,12 +68,13 @@ $(foreach a,$(APPLETS),$(eval $(patsubst %.c,$(B)/%.o,$(wildcard \
 	applets/$(a)/*.c)): $(wildcard applets/$(a)/*.h)))
 
 # The applet list of this build: core/applets.h filtered by APPLETS,
-# rewritten only when it changes so that objects rebuild only then.
+# rewritten only when it changes so that objects rebuild only then (the
+# temporary name is the shell's pid: CI runs makes side by side).
 $(B)/applets-selected.h: FORCE
 	@mkdir -p $(B)
 	@sed -n '$(foreach a,$(APPLETS),/^APPLET($(a), .*)$$/p;)' core/applets.h \
-		>$@.new
-	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+		>$@.$$$$; if cmp -s $@.$$$$ $@; then rm $@.$$$$; \
+		else mv $@.$$$$ $@; fi
 
 static: FORCE
 	$(MAKE) B=build/static OUT=linkbox-static CC=$(MUSL_CC) \
@@ -145,10 +147,12 @@ build/size-%/linkbox: FORCE
 		CC=$(call size_cross,$*)gcc,CC=$(MUSL_CC)) \
 		APPLETS="$(call size_applets,$*)"
 
-asan: FORCE
+asan: asan-build
+	LINKBOX=./linkbox-asan tests/run
+
+asan-build: FORCE
 	$(MAKE) B=build/asan OUT=linkbox-asan CC=$(CC) CFLAGS="$(SAN)" \
 		LDFLAGS="-fsanitize=address,undefined"
-	LINKBOX=./linkbox-asan tests/run
 
 check: all
 	LINKBOX=./$(OUT) tests/run
@@ -236,11 +240,11 @@ tests/race/linker: tests/race/linker.c
 	$(CC) -O2 -Wall -Wextra -o $@.$$$$ $< && mv $@.$$$$ $@
 
 clean:
-	rm -rf build linkbox linkbox-static linkbox-asan linkbox-aarch64 linkbox-arm \
-		$(TEST_TOOLS)
+	rm -rf build linkbox linkbox-static linkbox-asan linkbox-clang \
+		linkbox-aarch64 linkbox-arm $(TEST_TOOLS)
 
 FORCE:
-.PHONY: all static size sizes asan check check-static valgrind bench install \
+.PHONY: all static size sizes asan asan-build check check-static valgrind bench install \
 	uninstall clean test-tools FORCE
 
 # make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c into
