@@ -51,7 +51,7 @@ struct target {
 
 struct name {
 	size_t next;		/* the next name of the same inode, or -1 */
-	char *path;
+	size_t path;		/* its offset in paths */
 };
 
 static struct {
@@ -65,6 +65,10 @@ static size_t ntargets, left;	/* left: names still to find */
 static struct itab inodes;
 static struct name *names;
 static size_t nnames, capnames;
+/* The paths of -a, one after the other: a block each would cost twice
+ * their size in a big tree. */
+static char *paths;
+static size_t npaths, cappaths;
 
 static int
 find_visit(struct walk *e, void *arg)
@@ -98,6 +102,7 @@ group_visit(struct walk *e, void *arg)
 	struct inode *ino;
 	struct stat st;
 	bool added;
+	size_t len;
 
 	(void)arg;
 	if (e->type == DT_DIR)
@@ -110,7 +115,11 @@ group_visit(struct walk *e, void *arg)
 	names = xgrow(names, &capnames, nnames + 1, sizeof(*names));
 	/* Push front, then reverse on output: names in walk order. */
 	names[nnames].next = added ? (size_t)-1 : ino->names;
-	names[nnames].path = strdup(e->path);
+	names[nnames].path = npaths;
+	len = strlen(e->path) + 1;
+	paths = xgrow(paths, &cappaths, npaths + len, 1);
+	memcpy(paths + npaths, e->path, len);
+	npaths += len;
 	ino->names = nnames++;
 	ino->found++;
 	return WALK_NEXT;
@@ -135,16 +144,17 @@ print_groups(void)
 			names[n].next = prev;
 		}
 		if (!opt.one_line)
-			out("%lu:%lu: %lu links, %lu found\n",
-			    (unsigned long)g->dev, (unsigned long)g->ino,
-			    g->nlink, g->found);
+			out("%llu:%llu: %lu links, %lu found\n",
+			    (unsigned long long)g->dev,
+			    (unsigned long long)g->ino, g->nlink, g->found);
 		for (n = prev; n != (size_t)-1; n = names[n].next) {
 			if (opt.one_line)
-				out("%lu:%lu\t%lu\t%s%c", (unsigned long)g->dev,
-				    (unsigned long)g->ino, g->nlink,
-				    names[n].path, opt.end);
+				out("%llu:%llu\t%lu\t%s%c",
+				    (unsigned long long)g->dev,
+				    (unsigned long long)g->ino, g->nlink,
+				    paths + names[n].path, opt.end);
 			else
-				out("\t%s\n", names[n].path);
+				out("\t%s\n", paths + names[n].path);
 		}
 	}
 	if (opt.summary)

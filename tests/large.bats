@@ -116,6 +116,12 @@ need_xfs_inode64() {
 	command ln "$hi/f" mnt/d1/second
 	run -0 --separate-stderr lb findlinks "$hi/f" mnt
 	assert_lines_are "$hi/f" mnt/d1/second
+	# -a prints the inode number whole, on 32-bit targets too.
+	local id
+	id=$(stat -c %d:%i "$hi/f")
+	run -0 --separate-stderr lb findlinks -a -1 mnt
+	[ "$(sort <<<"$output")" = "$(printf '%s\t2\t%s\n' "$id" "$hi/f" \
+	    "$id" mnt/d1/second | sort)" ]
 	run -0 --separate-stderr lb linkcount -r -c 2 mnt
 	assert_lines_are "2	$hi/f" "2	mnt/d1/second"
 	# Two names of one file are one file to dedup, and the copy is
