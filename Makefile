@@ -41,6 +41,8 @@ DESTDIR =
 B = build/default
 OUT = linkbox
 MUSL_CC = musl-gcc
+# The static musl builds carry core/malloc.c in place of libc's allocator.
+MUSL_SMALL = $(SMALL) -DLINKBOX_OWN_MALLOC
 SMALL = -Os -fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables
 SMALL_LD = -no-pie \
@@ -78,7 +80,7 @@ $(B)/applets-selected.h: FORCE
 
 static: FORCE
 	$(MAKE) B=build/static OUT=linkbox-static CC=$(MUSL_CC) \
-		CFLAGS="$(SMALL)" LDFLAGS="-static -s $(SMALL_LD)"
+		CFLAGS="$(MUSL_SMALL)" LDFLAGS="-static -s $(SMALL_LD)"
 
 size: static
 	@echo "linkbox-static: $$(wc -c <linkbox-static) bytes ($(APPLETS))"
@@ -142,9 +144,10 @@ sizes: FORCE
 
 build/size-%/linkbox: FORCE
 	@$(MAKE) -s --no-print-directory B=build/size-$* OUT=$@ \
-		CFLAGS="$(SMALL)" LDFLAGS="-static -s $(SMALL_LD)" \
+		LDFLAGS="-static -s $(SMALL_LD)" \
 		$(if $(call size_cross,$*),CROSS_COMPILE=$(call size_cross,$*) \
-		CC=$(call size_cross,$*)gcc,CC=$(MUSL_CC)) \
+		CC=$(call size_cross,$*)gcc CFLAGS="$(SMALL)",CC=$(MUSL_CC) \
+		CFLAGS="$(MUSL_SMALL)") \
 		APPLETS="$(call size_applets,$*)"
 
 asan: asan-build
