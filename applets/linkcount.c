@@ -38,6 +38,7 @@ const char linkcount_usage[] =
 "  -h, --human-readable  with --summary: sizes as 1.5K, 12M, 3.0G\n"
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
+"  -J, --json         one JSON document; --json-lines: an object a line\n"
 "  -c, --count=N      print only files with exactly N links\n"
 "  -m, --min=N        print only files with at least N links\n"
 "  -M, --max=N        print only files with at most N links\n"
@@ -67,7 +68,14 @@ count_one(int fd, const char *name, const char *path)
 	}
 	if (st.st_nlink < opt.min || st.st_nlink > opt.max)
 		return;
-	out("%lu\t%s%c", (unsigned long)st.st_nlink, path, opt.end);
+	if (!json_form) {
+		out("%lu\t%s%c", (unsigned long)st.st_nlink, path, opt.end);
+		return;
+	}
+	json_open();
+	json_number("links", st.st_nlink);
+	json_string("path", path);
+	json_close();
 }
 
 /* Account for one entry of a walk. */
@@ -102,6 +110,16 @@ print_summary(void)
 	char freed[24], kept[24];
 
 	tally_settle(&sum);
+	if (json_form) {
+		json_summary();
+		json_number("files", sum.files);
+		json_number("files_with_several_names", sum.multi);
+		json_number("names_inside", sum.inside);
+		json_number("names_outside", sum.outside);
+		json_number("bytes_freed", sum.freed);
+		json_number("bytes_kept", sum.kept);
+		return;
+	}
 	out("files: %llu\nfiles with several names: %llu\n"
 	    "names inside: %llu\nnames outside: %llu\n"
 	    "bytes freed by deleting: %s\n"
@@ -117,7 +135,15 @@ print_each(const char *path)
 	char bytes[24], freed[24];
 
 	tally_settle(&sum);
-	if (walked)
+	if (walked && json_form) {
+		json_open();
+		json_number("names_inside", sum.inside);
+		json_number("files", sum.files);
+		json_number("bytes", sum.bytes);
+		json_number("bytes_freed", sum.freed);
+		json_string("path", path);
+		json_close();
+	} else if (walked)
 		out("%llu\t%llu\t%s\t%s\t%s%c", sum.inside, sum.files,
 		    fmt_bytes(bytes, sum.bytes, opt.human),
 		    fmt_bytes(freed, sum.freed, opt.human), path, opt.end);
@@ -138,13 +164,14 @@ linkcount_main(int argc, char **argv)
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "each", no_argument, NULL, OPT_EACH },
 		{ "human-readable", no_argument, NULL, 'h' },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	bool exact = false, range = false;
 	char **paths;
 	int c;
 
-	while ((c = opt_next(argc, argv, "L0c:hm:M:r", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "JL0c:hm:M:r", longs)) != -1) {
 		switch (c) {
 		case 'L':
 			opt.dereference = true;
@@ -184,12 +211,14 @@ linkcount_main(int argc, char **argv)
 		msg_usage("-m %lu is above -M %lu: nothing can match",
 		    opt.min, opt.max);
 	if (opt.summary && (!opt.recursive || exact || range ||
-	    opt.dereference || (!opt.end && !opt.each)))
+	    opt.dereference || (!opt.end && !opt.each && !json_form)))
 		msg_usage("--summary goes with -r alone");
 	if (opt.each && !opt.summary)
 		msg_usage("--each goes with --summary");
 	if (opt.human && !opt.summary)
 		msg_usage("-h goes with --summary");
+	if (json_form && (opt.human || !opt.end))
+		msg_usage("-h and -0 do not go with --json");
 	opt_operands(argc, argv, 1, -1);
 	/* Each PATH alone may hold another: each is then walked whole. */
 	paths = opt.recursive && !opt.each ?
@@ -204,5 +233,7 @@ linkcount_main(int argc, char **argv)
 	}
 	if (opt.summary && !opt.each)
 		print_summary();
+	if (json_form)
+		json_end();
 	return exit_status;
 }

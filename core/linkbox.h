@@ -79,6 +79,7 @@ bool msg_ask(const char *format, ...) PRINTF(1, 2);
 const char *quote(const char *name);
 const char *quote_if_needed(const char *name);
 bool quote_utf8_locale(void);
+size_t utf8_decode(const unsigned char *s, unsigned long *c);
 
 /* alloc.c: allocation that ends the applet when memory runs out */
 void *xmalloc(size_t size);
@@ -91,20 +92,36 @@ size_t fmt(char *buf, size_t cap, const char *format, ...) PRINTF(3, 4);
 char *xformat(const char *format, ...) PRINTF(1, 2);
 const char *fmt_bytes(char *buf, unsigned long long bytes, bool human);
 void out(const char *format, ...) PRINTF(1, 2);
+void out_bytes(const char *p, size_t n);
 int out_flush(void);
 
 /* opt.c: getopt_long with one behaviour on glibc and musl */
-enum { OPT_HELP = 0x100, OPT_VERSION, OPT_FIRST_LONG_ONLY };
+enum { OPT_HELP = 0x100, OPT_VERSION, OPT_JSON_LINES, OPT_FIRST_LONG_ONLY };
 #define OPT_STANDARD \
 	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "version", no_argument, NULL, OPT_VERSION }, \
 	{ NULL, 0, NULL, 0 }
+/* -J/--json and --json-lines, set json_form: an applet that has them puts
+ * OPT_JSON in its table and J among its letters. */
+#define OPT_JSON \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "json-lines", no_argument, NULL, OPT_JSON_LINES }
 int opt_next(int argc, char **argv, const char *shorts,
     const struct option *longs);
 void opt_operands(int argc, char **argv, int min, int max);
 unsigned long opt_number(const char *arg, const char *what);
 unsigned long long opt_size(const char *arg, const char *what);
 unsigned long long opt_seconds(const char *arg, const char *what);
+
+/* json.c: -J/--json and --json-lines output */
+enum json_form { JSON_OFF, JSON_DOCUMENT, JSON_LINES };
+extern enum json_form json_form;
+void json_open(void);
+void json_close(void);
+void json_summary(void);
+void json_end(void);
+void json_number(const char *name, unsigned long long n);
+void json_string(const char *name, const char *s);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);

@@ -66,7 +66,9 @@ opt_next(int argc, char **argv, const char *shorts,
 	fmt(spec, sizeof(spec), "%s:%s", getenv("POSIXLY_CORRECT") ? "+" : "",
 	    shorts);
 	optopt = 0;
-	c = getopt_long(argc, argv, spec, longs, NULL);
+	while ((c = getopt_long(argc, argv, spec, longs, NULL)) == 'J' ||
+	    c == OPT_JSON_LINES)
+		json_form = c == 'J' ? JSON_DOCUMENT : JSON_LINES;
 	if (c == OPT_HELP) {
 		out("%s", applet_usage);
 		exit(msg_flush(0));

@@ -209,6 +209,13 @@ out(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* N bytes of P to standard output, as they are. */
+void
+out_bytes(const char *p, size_t n)
+{
+	put(&stdout_sink, p, n);
+}
+
 /* Write what is buffered; 0, or -1 with errno set by the first failed
  * write since the start. */
 int

@@ -25,27 +25,45 @@ quote_utf8_locale(void)
 	return utf8;
 }
 
-/* Length of the printable UTF-8 character at s, or 0.  C1 controls, line
- * separators and non-characters are never printable. */
+/* Length of the UTF-8 character at S, its value in *C; 0 if S starts no
+ * well-formed one (overlong forms, surrogates and values past U+10FFFF
+ * are not).  One byte below 0x80 is one character. */
+size_t
+utf8_decode(const unsigned char *s, unsigned long *c)
+{
+	size_t n, i;
+
+	if (*s < 0x80) {
+		*c = *s;
+		return 1;
+	}
+	if (*s < 0xc2 || *s > 0xf4)
+		return 0;
+	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+	*c = *s & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*c = *c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && *c < 0x800) || (n == 4 && *c < 0x10000) ||
+	    *c > 0x10ffff || (*c >= 0xd800 && *c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Length of the printable multibyte UTF-8 character at s, or 0.  C1
+ * controls, line separators and non-characters are never printable. */
 static size_t
 utf8_printable(const unsigned char *s)
 {
 	unsigned long c;
-	size_t n, i;
+	size_t n;
 
-	if (!quote_utf8_locale() || *s < 0xc2 || *s > 0xf4)
+	if (!quote_utf8_locale() || *s < 0x80 || !(n = utf8_decode(s, &c)))
 		return 0;
-	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
-	c = *s & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < 0xa0 || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
-	    c == 0x2028 || c == 0x2029 || (c >= 0xfdd0 && c <= 0xfdef) ||
-	    (c & 0xfffe) == 0xfffe)
+	if (c < 0xa0 || c == 0x2028 || c == 0x2029 ||
+	    (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
 		return 0;
 	return n;
 }
