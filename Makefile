@@ -254,7 +254,7 @@ FORCE:
 # build/fuzz, run each FUZZ_SECONDS on a copy of its seed corpus there;
 # fails if any finds a crash (kept as build/fuzz/TARGET-crash-*).
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = quote quote_utf8 path resolve argv
+FUZZ_TARGETS = quote quote_utf8 path resolve argv json
 FUZZ_SAN = $(SAN) -fsanitize=fuzzer-no-link
 
 fuzz: FORCE
