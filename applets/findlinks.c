@@ -33,6 +33,7 @@ const char findlinks_usage[] =
 "\n"
 "  -f, --file=FILE   a file to find (repeatable); lines are FILE TAB PATH\n"
 "  -0, --null        end each record with NUL, not newline\n"
+"  -J, --json        one JSON document; --json-lines: an object a line\n"
 "      --all-paths   go on after all names are found (bind mounts)\n"
 "  -a, --all         group every multiply-linked file under the PATHs\n"
 "  -1, --one-line    with -a: DEV:INO TAB LINKS TAB PATH per name\n"
@@ -86,9 +87,16 @@ find_visit(struct walk *e, void *arg)
 		    AT_SYMLINK_NOFOLLOW) == -1 || st.st_ino != t->st.st_ino ||
 		    st.st_dev != t->st.st_dev)
 			continue;
-		if (opt.several)
-			out("%s\t", t->arg);
-		out("%s%c", e->path, opt.end);
+		if (json_form) {
+			json_open();
+			json_string("file", t->arg);
+			json_string("path", e->path);
+			json_close();
+		} else if (opt.several) {
+			out("%s\t%s%c", t->arg, e->path, opt.end);
+		} else {
+			out("%s%c", e->path, opt.end);
+		}
 		if (t->found++ < t->st.st_nlink && --left == 0 &&
 		    !opt.all_paths)
 			return WALK_STOP;
@@ -143,12 +151,19 @@ print_groups(void)
 			next = names[n].next;
 			names[n].next = prev;
 		}
-		if (!opt.one_line)
+		if (!opt.one_line && !json_form)
 			out("%llu:%llu: %lu links, %lu found\n",
 			    (unsigned long long)g->dev,
 			    (unsigned long long)g->ino, g->nlink, g->found);
 		for (n = prev; n != (size_t)-1; n = names[n].next) {
-			if (opt.one_line)
+			if (json_form) {
+				json_open();
+				json_number("dev", g->dev);
+				json_number("ino", g->ino);
+				json_number("links", g->nlink);
+				json_string("path", paths + names[n].path);
+				json_close();
+			} else if (opt.one_line)
 				out("%llu:%llu\t%lu\t%s%c",
 				    (unsigned long long)g->dev,
 				    (unsigned long long)g->ino, g->nlink,
@@ -157,7 +172,13 @@ print_groups(void)
 				out("\t%s\n", paths + names[n].path);
 		}
 	}
-	if (opt.summary)
+	if (json_form) {
+		json_summary();
+		json_number("files_with_several_names", inodes.n);
+		json_number("names_found", found);
+		json_number("names_outside", outside);
+		json_end();
+	} else if (opt.summary)
 		out("files with several names: %zu\nnames found: %lu\n"
 		    "names outside the searched paths: %lu\n", inodes.n,
 		    (unsigned long)found, (unsigned long)outside);
@@ -252,14 +273,16 @@ findlinks_main(int argc, char **argv)
 		{ "one-line", no_argument, NULL, '1' },
 		{ "summary", no_argument, NULL, 's' },
 		{ "one-file-system", no_argument, NULL, 'x' },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	char **paths, *mount = NULL;
+	unsigned long long found = 0, outside = 0;
 	size_t i;
 	int c;
 
 	targets = xmalloc(argc * sizeof(*targets));
-	while ((c = opt_next(argc, argv, "f:01asx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jf:01asx", longs)) != -1) {
 		switch (c) {
 		case 'f': add_target(optarg); opt.several = true; break;
 		case '0': opt.end = '\0'; break;
@@ -270,6 +293,8 @@ findlinks_main(int argc, char **argv)
 		case 'x': opt.flags |= WALK_XDEV; break;
 		}
 	}
+	if (json_form && (opt.one_line || !opt.end))
+		msg_usage("-0 and -1 do not go with --json");
 	if (opt.all) {
 		if (ntargets || opt.all_paths)
 			msg_usage("-a takes no -f or --all-paths");
@@ -304,12 +329,21 @@ findlinks_main(int argc, char **argv)
 	for (i = 0; i < ntargets; i++) {
 		struct target *t = &targets[i];
 
+		found += t->found;
+		outside += t->found < t->st.st_nlink ? t->st.st_nlink -
+		    t->found : 0;
 		/* Names elsewhere are a finding (1), not trouble (2). */
 		if (t->found < t->st.st_nlink)
 			msg_fail("%s: %lu of %lu names found; %lu outside the "
 			    "searched paths", quote(t->arg), t->found,
 			    (unsigned long)t->st.st_nlink,
 			    (unsigned long)t->st.st_nlink - t->found);
+	}
+	if (json_form) {
+		json_summary();
+		json_number("names_found", found);
+		json_number("names_outside", outside);
+		json_end();
 	}
 	return exit_status;
 }

@@ -159,3 +159,39 @@ bytes kept by names outside: \(.bytes_kept)"' <<<"$output")" = "$text" ]
 	note "max RSS: $rss_small KiB for 100 records, $rss_big KiB for 100,000"
 	[ "$rss_big" -lt $((rss_small + 1024)) ]
 }
+
+@test "json: findlinks -J FILE: every name, the summary counts them" {
+	skip_unless_applet findlinks
+	hostile_names t
+	command ln t/plain t/$'new\nline.2'
+	mkdir elsewhere
+	command ln t/plain elsewhere/third
+	run -1 --separate-stderr lb findlinks -J t/plain t
+	[ "$(names_of <<<"$output" | od -An -c)" = \
+	    "$(find t -samefile t/plain -print0 | sort -z | od -An -c)" ]
+	[ "$(jq -r '[.records[].file] | unique | .[]' <<<"$output")" = t/plain ]
+	[ "$(jq -c .summary <<<"$output")" = \
+	    '{"names_found":3,"names_outside":1}' ]
+}
+
+@test "json: findlinks -a --json: dev, ino and links as stat's, names whole" {
+	skip_unless_applet findlinks
+	hostile_names t
+	touch t/x
+	command ln t/x t/$'x\n2'
+	run -0 --separate-stderr lb findlinks -a --json t
+	[ "$(names_of <<<"$output" | od -An -c)" = \
+	    "$(find t -type f -links +1 -print0 | sort -z | od -An -c)" ]
+	local id path
+	while IFS=$'\t' read -r id path; do
+		[ "$id" = "$(stat -c '%d:%i:%h' "$path")" ]
+	done < <(jq -r '.records[] | select(.path_bytes == null and
+	    (.path | test("\n") | not)) |
+	    "\(.dev):\(.ino):\(.links)\t\(.path)"' <<<"$output")
+	[ "$(jq -c .summary <<<"$output")" = \
+	    '{"files_with_several_names":2,"names_found":4,"names_outside":0}' ]
+	run -0 --separate-stderr lb findlinks -a -s --json-lines t
+	assert_output_is \
+	    '{"summary":{"files_with_several_names":2,"names_found":4,"names_outside":0}}'
+	run -2 --separate-stderr lb findlinks -a -1 --json t
+}
