@@ -30,6 +30,7 @@ const char danglers_usage[] =
 "  -l, --long        add the cause and the link text: CAUSE TAB PATH TAB\n"
 "                    TEXT; causes: missing notdir loop denied other\n"
 "  -0, --null        end records (with -l: fields) with NUL\n"
+"  -J, --json        one JSON document; --json-lines: an object a line\n"
 "  -q, --quiet       print nothing; the exit status tells\n"
 "  -d, --delete      remove the links found missing, race-free\n"
 "      --notdir      with -d, also remove those found notdir\n"
@@ -51,6 +52,21 @@ static struct {
 static struct resolve root;	/* --root, or the host's */
 
 static bool found;
+static unsigned long long ndangling, nremoved;
+
+/* The JSON record of a dangling link: ACTION is what -d did, or NULL. */
+static void
+json_record(const char *path, const char *text, enum resolve_cause why,
+    const char *action)
+{
+	json_open();
+	json_string("path", path);
+	json_string("cause", resolve_causes[why]);
+	json_string("target", text);
+	if (action)
+		json_string("action", action);
+	json_close();
+}
 
 /* Whether the symlink NAME in FD, reading TEXT, fails to resolve, and
  * why.  PATH's first DIRLEN bytes are its directory, for --root. */
@@ -84,6 +100,7 @@ visit(struct walk *e, void *arg)
 	size_t dirlen = strlen(e->path) - strlen(e->name);
 	char text[PATH_MAX];
 	enum resolve_cause why = CAUSE_OTHER;
+	const char *action = opt.delete ? "kept" : NULL;
 	ssize_t n;
 
 	(void)arg;
@@ -95,7 +112,7 @@ visit(struct walk *e, void *arg)
 	if (root.fd == -1 &&
 	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
-	if (root.fd != -1 || opt.lng || opt.delete) {
+	if (root.fd != -1 || opt.lng || opt.delete || json_form) {
 		n = readlinkat(e->fd, e->name, text, sizeof(text) - 1);
 		if (n == -1) {
 			msg_warnsys("%s", quote(e->path));
@@ -106,7 +123,9 @@ visit(struct walk *e, void *arg)
 	if (root.fd != -1 &&
 	    !dangles(e->fd, e->name, e->path, dirlen, text, &why))
 		return WALK_NEXT;
-	report(e->path, text, why);
+	ndangling++;
+	if (!json_form)
+		report(e->path, text, why);
 	if (opt.quiet && !opt.delete) {
 		found = true;
 		return WALK_STOP;
@@ -116,13 +135,21 @@ visit(struct walk *e, void *arg)
 	    (why == CAUSE_NOTDIR && opt.notdir)))
 		found = true;
 	else if (opt.dry_run) {
-		out("would remove %s%c", quote(e->path), opt.end);
+		if (!json_form)
+			out("would remove %s%c", quote(e->path), opt.end);
+		action = "would_remove";
 		found = true;
 	} else if (!resolve_remove(&root, e->fd, e->name, e->path, dirlen,
-	    text, why, "danglers"))
+	    text, why, "danglers")) {
 		found = true;
-	else if (opt.verbose)
-		out("removed %s%c", quote(e->path), opt.end);
+	} else {
+		if (opt.verbose && !json_form)
+			out("removed %s%c", quote(e->path), opt.end);
+		action = "removed";
+		nremoved++;
+	}
+	if (json_form)
+		json_record(e->path, text, why, action);
 	return WALK_NEXT;
 }
 
@@ -139,12 +166,13 @@ danglers_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "one-file-system", no_argument, NULL, 'x' },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	char **paths;
 	int c;
 
-	while ((c = opt_next(argc, argv, "l0qdnvx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jl0qdnvx", longs)) != -1) {
 		switch (c) {
 		case 'l': opt.lng = true; break;
 		case '0': opt.end = '\0'; break;
@@ -159,6 +187,8 @@ danglers_main(int argc, char **argv)
 	}
 	if (opt.notdir && !opt.delete)
 		msg_usage("--notdir goes with -d or -n");
+	if (json_form && (opt.quiet || !opt.end))
+		msg_usage("-0 and -q do not go with --json");
 	resolve_open(&root, opt.root);
 	paths = path_operands(argc, argv, opt.root ? opt.root : ".",
 	    opt.flags & WALK_XDEV);
@@ -168,6 +198,13 @@ danglers_main(int argc, char **argv)
 		if (walk_tree(*paths, opt.flags, visit, NULL) == -1)
 			break;
 		resolve_leave(&root);
+	}
+	if (json_form) {
+		json_summary();
+		json_number("dangling", ndangling);
+		if (opt.delete)
+			json_number("removed", nremoved);
+		json_end();
 	}
 	if (exit_status)
 		return exit_status;

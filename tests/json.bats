@@ -195,3 +195,47 @@ bytes kept by names outside: \(.bytes_kept)"' <<<"$output")" = "$text" ]
 	    '{"summary":{"files_with_several_names":2,"names_found":4,"names_outside":0}}'
 	run -2 --separate-stderr lb findlinks -a -1 --json t
 }
+
+@test "json: danglers -J: each dangling link with its cause and text" {
+	skip_unless_applet danglers
+	mkdir t
+	command ln -s nope t/missing
+	command ln -s $'no\nwhere\xff' t/$'bad\xfename'
+	command ln -s self t/self
+	touch t/file
+	command ln -s file t/fine
+	command ln -s file/x t/notdir
+	run -1 --separate-stderr lb danglers -J t
+	[ "$(names_of <<<"$output" | od -An -c)" = \
+	    "$(find t -type l ! -name fine -print0 | sort -z | od -An -c)" ]
+	[ "$(jq -r '.records[] | select(.path_bytes == null) |
+	    "\(.path) \(.cause) \(.target)"' <<<"$output" | sort)" = \
+	    "t/missing missing nope
+t/notdir notdir file/x
+t/self loop self" ]
+	# The text that is not UTF-8 comes back whole from target_bytes.
+	[ "$(jq -r '.records[] | select(.path_bytes) | .target_bytes' \
+	    <<<"$output" | base64 -d | od -An -c)" = \
+	    "$(printf 'no\nwhere\377' | od -An -c)" ]
+	[ "$(jq -c .summary <<<"$output")" = '{"dangling":4}' ]
+}
+
+@test "json: danglers -d --json: what was removed, what was kept" {
+	skip_unless_applet danglers
+	mkdir t
+	command ln -s nope t/missing
+	command ln -s self t/self
+	run -1 --separate-stderr lb danglers -n --json-lines t
+	[ "$(jq -r 'select(.path) | "\(.path) \(.action)"' <<<"$output" |
+	    sort)" = "t/missing would_remove
+t/self kept" ]
+	[ "$(tail -1 <<<"$output")" = '{"summary":{"dangling":2,"removed":0}}' ]
+	[ -L t/missing ]
+	run -1 --separate-stderr lb danglers -d --json t
+	[ "$(jq -r '.records[] | "\(.path) \(.action)"' <<<"$output" |
+	    sort)" = "t/missing removed
+t/self kept" ]
+	[ "$(jq -c .summary <<<"$output")" = '{"dangling":2,"removed":1}' ]
+	[ ! -L t/missing ] && [ -L t/self ]
+	run -2 --separate-stderr lb danglers -q --json t
+}
