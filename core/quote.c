@@ -20,7 +20,12 @@ quote_utf8_locale(void)
 			v = getenv("LC_CTYPE");
 		if (!v || !*v)
 			v = getenv("LANG");
-		utf8 = v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+		/* "UTF-8" or "utf8", in any case (not strcasestr: musl's pulls
+		 * 250 bytes into every applet). */
+		for (utf8 = 0; v && *v && !utf8; v++)
+			utf8 = (v[0] | 32) == 'u' && (v[1] | 32) == 't' &&
+			    (v[2] | 32) == 'f' && (v[3] == '8' ||
+			    (v[3] == '-' && v[4] == '8'));
 	}
 	return utf8;
 }
