@@ -34,6 +34,18 @@ names_of() {
 		done | sort -z
 }
 
+# records_match_stat FORMAT EXPR: for each record of $output whose path
+# jq reads back whole (valid UTF-8, no newline), the jq expression EXPR
+# gives what stat -c FORMAT prints for that path.
+records_match_stat() {
+	local value path
+	while IFS=$'\t' read -r value path; do
+		[ "$value" = "$(stat -c "$1" "$path")" ] || return 1
+	done < <(jq -r '.records[] | select(.path_bytes == null and
+	    (.path | test("\n") | not)) | [('"$2"' | tostring), .path] |
+	    join("\t")' <<<"$output")
+}
+
 @test "json: linkcount -r --json: every name back byte for byte, counts as stat's" {
 	skip_unless_applet linkcount
 	hostile_names t
@@ -43,11 +55,7 @@ names_of() {
 	[ "$(names_of <<<"$output" | od -An -c)" = \
 	    "$(find t -type f -print0 | sort -z | od -An -c)" ]
 	# Each count is stat's, for the names jq reads back whole.
-	local path links
-	while IFS=$'\t' read -r links path; do
-		[ "$links" = "$(stat -c %h "$path")" ]
-	done < <(jq -r '.records[] | select(.path_bytes == null and
-	    (.path | test("\n") | not)) | "\(.links)\t\(.path)"' <<<"$output")
+	records_match_stat %h .links
 	# The one that is not UTF-8 says so, with U+FFFD in its string.
 	[ "$(jq -r '.records[] | select(.path_bytes) | .path' <<<"$output" |
 	    sort | head -1)" = "t/bad��utf8" ]
@@ -182,12 +190,7 @@ bytes kept by names outside: \(.bytes_kept)"' <<<"$output")" = "$text" ]
 	run -0 --separate-stderr lb findlinks -a --json t
 	[ "$(names_of <<<"$output" | od -An -c)" = \
 	    "$(find t -type f -links +1 -print0 | sort -z | od -An -c)" ]
-	local id path
-	while IFS=$'\t' read -r id path; do
-		[ "$id" = "$(stat -c '%d:%i:%h' "$path")" ]
-	done < <(jq -r '.records[] | select(.path_bytes == null and
-	    (.path | test("\n") | not)) |
-	    "\(.dev):\(.ino):\(.links)\t\(.path)"' <<<"$output")
+	records_match_stat %d:%i:%h '"\(.dev):\(.ino):\(.links)"'
 	[ "$(jq -c .summary <<<"$output")" = \
 	    '{"files_with_several_names":2,"names_found":4,"names_outside":0}' ]
 	run -0 --separate-stderr lb findlinks -a -s --json-lines t
