@@ -160,9 +160,9 @@ bytes kept by names outside: \(.bytes_kept)"' <<<"$output")" = "$text" ]
 	wait "$pid"
 	# Maximum resident size of 100 and of 100,000 records: within 1 MiB.
 	local rss_small rss_big
-	rss_small=$(/usr/bin/time -f %M "$LINKBOX" linkcount -r --json-lines \
+	rss_small=$(/usr/bin/time -f %M "$LB_BIN/linkcount" -r --json-lines \
 		small 2>&1 >/dev/null)
-	rss_big=$(/usr/bin/time -f %M "$LINKBOX" linkcount -r --json-lines \
+	rss_big=$(/usr/bin/time -f %M "$LB_BIN/linkcount" -r --json-lines \
 		big 2>&1 >/dev/null)
 	note "max RSS: $rss_small KiB for 100 records, $rss_big KiB for 100,000"
 	[ "$rss_big" -lt $((rss_small + 1024)) ]
