@@ -30,6 +30,7 @@ const char orphans_usage[] =
 "count 1): the orphans of a content pool.\n"
 "\n"
 "  -0, --null          end each record with NUL, not newline\n"
+"  -J, --json          one JSON document; --json-lines: an object a line\n"
 "  -d, --delete        remove them, race-free, and print a summary\n"
 "  -n, --dry-run       say what -d would remove and free; change nothing\n"
 "  -v, --verbose       with -d, say what was removed\n"
@@ -86,6 +87,35 @@ mark_emptied(size_t depth)
 	emptied[depth] = true;
 }
 
+/* What became of PATH (stat ST, or NULL): ACTION is its JSON name (NULL:
+ * PATH is an orphan, listed), VERB says it in text (NULL: nothing), AS is
+ * the name a quarantined file was restored as. */
+static void
+tell(const char *path, const struct stat *st, const char *action,
+    const char *verb, const char *as)
+{
+	if (json_form) {
+		json_open();
+		json_string("path", path);
+		if (st) {
+			json_number("links", st->st_nlink);
+			json_number("size", st->st_size);
+		}
+		if (action)
+			json_string("action", action);
+		if (as)
+			json_string("restored_as", as);
+		json_close();
+	} else if (!action) {
+		out("%s%c", path, opt.end);
+	} else if (verb) {
+		out("%s %s", verb, quote(path));
+		if (as)
+			out(" as %s", quote(as));
+		out("%c", opt.end);
+	}
+}
+
 /* Count what removing E (stat ST) frees: its blocks once its last name
  * goes.  -n counts the names met of each inode instead. */
 static void
@@ -116,14 +146,15 @@ remove_orphan(struct walk *e, const struct stat *was)
 	if (atomic_aside(e->fd, e->name, "orphans", tmp) == -1) {
 		msg_warnsys("cannot move %s aside to remove it", quote(e->path));
 		found = true;
+		tell(e->path, was, "kept", NULL, NULL);
 		return;
 	}
 	if (fstatat(e->fd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    same_inode(&st, was) && st.st_nlink <= opt.links) {
 		if (unlinkat(e->fd, tmp, 0) == 0) {
 			count_removed(e, &st);
-			if (opt.verbose)
-				out("removed %s%c", quote(e->path), opt.end);
+			tell(e->path, &st, "removed",
+			    opt.verbose ? "removed" : NULL, NULL);
 			return;
 		}
 		msg_warnsys("cannot remove %s", quote(e->path));
@@ -131,6 +162,7 @@ remove_orphan(struct walk *e, const struct stat *was)
 		msg_note("%s was linked while being removed; kept",
 		    quote(e->path));
 	found = true;
+	tell(e->path, was, "kept", NULL, NULL);
 	if (atomic_put_back(e->fd, tmp, e->name) == -1)
 		msg_warnsys("%s could not be put back; it is now %s",
 		    quote(e->path), quote(tmp));
@@ -151,9 +183,11 @@ restored_by_link(struct walk *e, const struct stat *st, const char *base)
 		return false;
 	if (!opt.dry_run && unlinkat(e->fd, e->name, 0) == -1)
 		msg_warnsys("cannot remove %s", quote(e->path));
-	else if (opt.verbose || opt.dry_run)
-		out("%s %s as %s%c", opt.dry_run ? "would restore" : "restored",
-		    quote(e->path), quote(base), opt.end);
+	else if (opt.dry_run)
+		tell(e->path, st, "would_restore", "would restore", base);
+	else
+		tell(e->path, st, "restored", opt.verbose ? "restored" : NULL,
+		    base);
 	return true;
 }
 
@@ -167,24 +201,27 @@ finish_quarantine(struct walk *e, const struct stat *st, int base_len)
 	base[base_len] = '\0';
 	if (restored_by_link(e, st, base))
 		return;
-	if (opt.dry_run) {
-		out("would %s %s%c", orphan ? "remove" : "restore",
-		    quote(e->path), opt.end);
-		found |= orphan;
-		if (orphan)
-			count_removed(e, st);
+	if (opt.dry_run && orphan) {
+		tell(e->path, st, "would_remove", "would remove", NULL);
+		found = true;
+		count_removed(e, st);
+	} else if (opt.dry_run) {
+		tell(e->path, st, "would_restore", "would restore", base);
 	} else if (orphan && unlinkat(e->fd, e->name, 0) == 0) {
 		count_removed(e, st);
-		if (opt.verbose)
-			out("removed %s%c", quote(e->path), opt.end);
-	} else if (orphan)
+		tell(e->path, st, "removed", opt.verbose ? "removed" : NULL,
+		    NULL);
+	} else if (orphan) {
 		msg_warnsys("cannot remove %s", quote(e->path));
-	else if (atomic_put_back(e->fd, e->name, base) == -1)
+		tell(e->path, st, "kept", NULL, NULL);
+	} else if (atomic_put_back(e->fd, e->name, base) == -1) {
 		msg_warnsys("cannot restore %s as %s", quote(e->path),
 		    quote(base));
-	else if (opt.verbose)
-		out("restored %s as %s%c", quote(e->path), quote(base),
-		    opt.end);
+		tell(e->path, st, "kept", NULL, NULL);
+	} else {
+		tell(e->path, st, "restored", opt.verbose ? "restored" : NULL,
+		    base);
+	}
 }
 
 /* --prune-dirs: E, a directory seen again after its contents, is removed
@@ -198,8 +235,8 @@ prune(struct walk *e)
 	if (e->depth == 0 || unlinkat(e->fd, e->name, AT_REMOVEDIR) == -1)
 		return;
 	mark_emptied(e->depth);
-	if (opt.verbose)
-		out("removed %s%c", quote(e->path), opt.end);
+	tell(e->path, NULL, "removed_directory",
+	    opt.verbose ? "removed" : NULL, NULL);
 }
 
 static int
@@ -227,10 +264,10 @@ visit(struct walk *e, void *arg)
 	if (!is_orphan(&st))
 		return WALK_NEXT;
 	if (!opt.delete) {
-		out("%s%c", e->path, opt.end);
+		tell(e->path, &st, NULL, NULL, NULL);
 		found = true;
 	} else if (opt.dry_run) {
-		out("would remove %s%c", quote(e->path), opt.end);
+		tell(e->path, &st, "would_remove", "would remove", NULL);
 		count_removed(e, &st);
 		found = true;
 	} else
@@ -253,6 +290,7 @@ orphans_main(int argc, char **argv)
 		{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "prune-dirs", no_argument, NULL, OPT_PRUNE },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	unsigned long long age = 0;
@@ -260,7 +298,7 @@ orphans_main(int argc, char **argv)
 	int c;
 
 	opt.exclude = xmalloc(argc * sizeof(*opt.exclude));
-	while ((c = opt_next(argc, argv, "0dnvhx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "J0dnvhx", longs)) != -1) {
 		switch (c) {
 		case '0': opt.end = '\0'; break;
 		case 'd': opt.delete = true; break;
@@ -285,6 +323,8 @@ orphans_main(int argc, char **argv)
 	}
 	if (opt.prune && !opt.delete)
 		msg_usage("--prune-dirs goes with -d");
+	if (json_form && (opt.human || !opt.end))
+		msg_usage("-0 and -h do not go with --json");
 	opt_operands(argc, argv, 1, -1);
 	if (age)
 		opt.before = time(NULL) - (time_t)age;
@@ -293,7 +333,14 @@ orphans_main(int argc, char **argv)
 	for (paths = path_operands(argc, argv, NULL, opt.flags & WALK_XDEV);
 	    *paths; paths++)
 		walk_tree(*paths, opt.flags, visit, NULL);
-	if (opt.delete)
+	if (json_form && opt.delete) {
+		json_summary();
+		json_number("removed", removed);
+		json_number("bytes_freed", freed);
+	}
+	if (json_form)
+		json_end();
+	else if (opt.delete)
 		msg_note("%llu files %s, %s bytes %s", removed,
 		    opt.dry_run ? "would be removed" : "removed",
 		    fmt_bytes(bytes, freed, opt.human),

@@ -242,3 +242,41 @@ t/self kept" ]
 	[ ! -L t/missing ] && [ -L t/self ]
 	run -2 --separate-stderr lb danglers -q --json t
 }
+
+@test "json: orphans -J: each orphan with its links and size, as stat's" {
+	skip_unless_applet orphans
+	hostile_names t
+	head -c 5000 /dev/zero >t/five
+	run -1 --separate-stderr lb orphans -J t
+	[ "$(names_of <<<"$output" | od -An -c)" = \
+	    "$(find t -type f -links 1 -print0 | sort -z | od -An -c)" ]
+	records_match_stat %h:%s '"\(.links):\(.size)"'
+	[ "$(jq -c 'has("summary")' <<<"$output")" = false ]
+}
+
+@test "json: orphans -d --json: what was removed and freed, nothing on stderr" {
+	skip_unless_applet orphans
+	mkdir pool
+	echo one >pool/a
+	echo two >pool/b
+	command ln pool/b pool/b2
+	mkdir pool/sub
+	echo three >pool/sub/c
+	run -1 --separate-stderr lb orphans -n --json-lines pool
+	[ "$(jq -r 'select(.path) | "\(.path) \(.action)"' <<<"$output" |
+	    sort)" = "pool/a would_remove
+pool/sub/c would_remove" ]
+	[ "$(tail -1 <<<"$output" | jq -c '.summary | keys')" = \
+	    '["bytes_freed","removed"]' ]
+	[ -e pool/a ]
+	run -0 --separate-stderr lb orphans -d --prune-dirs --json pool
+	assert_stderr_is ""
+	[ "$(jq -r '.records[] | "\(.path) \(.action)"' <<<"$output" |
+	    sort)" = "pool/a removed
+pool/sub removed_directory
+pool/sub/c removed" ]
+	[ "$(jq .summary.removed <<<"$output")" = 2 ]
+	[ "$(jq .summary.bytes_freed <<<"$output")" -gt 0 ]
+	[ ! -e pool/a ] && [ ! -e pool/sub ] && [ -e pool/b ]
+	run -2 --separate-stderr lb orphans -0 --json pool
+}

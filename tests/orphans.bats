@@ -856,7 +856,7 @@ make_indexed() {
 	command ln pool/.f.orphans.AbC123 backup/f
 	before=$(snapshot)
 	run -0 --separate-stderr lb orphans -n pool
-	assert_output_is "would restore 'pool/.f.orphans.AbC123'"
+	assert_output_is "would restore 'pool/.f.orphans.AbC123' as 'f'"
 	assert_stderr_is "$(dry_summary 0 0)"
 	[ "$(snapshot)" = "$before" ]
 }
