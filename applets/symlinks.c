@@ -42,6 +42,7 @@ const char symlinks_usage[] =
 "  -t              say what -c and -d would do, change nothing\n"
 "  -v              also list relative links\n"
 "  -0, --null      end each record with NUL, not newline\n"
+"  -J, --json      one JSON document; --json-lines: an object a line\n"
 "      --root=DIR  resolve every link as if DIR were / (an image, a\n"
 "                  sysroot); links are kept inside it\n"
 "      --absolute  with -c: make relative links absolute instead\n"
@@ -211,11 +212,21 @@ new_text(const char *text, const char *dir, char **new)
 	return kind;
 }
 
+/* A line of output: the link PATH reading TEXT is of CLASS, or was
+ * changed or deleted; with --json, a record. */
 static void
 line(const char *class, const char *path, const char *text)
 {
-	/* symlinks(8) pads the class to 10 columns. */
-	out("%s%.*s%s -> %s%c", class, (int)(10 - strlen(class)),
+	if (json_form) {
+		json_open();
+		json_string("class", class);
+		json_string("path", path);
+		json_string("target", text);
+		json_close();
+		return;
+	}
+	/* symlinks(8) pads the class and its colon to 10 columns. */
+	out("%s:%.*s%s -> %s%c", class, (int)(9 - strlen(class)),
 	    "          ", path, text, opt.end);
 }
 
@@ -278,7 +289,7 @@ convert(struct walk *e, const char *full, const char *text,
 		attention = true;
 		return;
 	}
-	line("changed:", full, new);
+	line("changed", full, new);
 }
 
 /* The canonical directory (inside --root) of the link at SUB below the
@@ -300,8 +311,8 @@ static int
 visit(struct walk *e, void *arg)
 {
 	static const char *const classes[] = {
-		"relative:", "absolute:", "messy:", "lengthy:", "relative:",
-		"relative:"
+		"relative", "absolute", "messy", "lengthy", "relative",
+		"relative"
 	};
 	size_t dirlen = strlen(e->path) - strlen(e->name);
 	char text[PATH_MAX], *full, *dir, *new;
@@ -329,7 +340,7 @@ visit(struct walk *e, void *arg)
 	if (resolve_link(&root, e->fd, e->name, e->path, dirlen, text, &to) ==
 	    -1) {
 		why = resolve_cause(errno);
-		line("dangling:", full, text);
+		line("dangling", full, text);
 		/* Links into a moved tree dangle: what --rewrite is for. */
 		if (opt.old && new_text(text, dir, &new) == REWRITE) {
 			convert(e, full, text, NULL, dirlen, REWRITE, new);
@@ -339,7 +350,7 @@ visit(struct walk *e, void *arg)
 			attention = true;
 		else if (opt.test || resolve_remove(&root, e->fd, e->name,
 		    e->path, dirlen, text, why, "symlinks")) {
-			line("deleted:", full, text);
+			line("deleted", full, text);
 			attention |= opt.test;
 		} else
 			attention = true;
@@ -349,10 +360,10 @@ visit(struct walk *e, void *arg)
 		kind = new_text(text, dir, &new);
 		if (to.st_dev != dir_dev && !opt.other_fs && kind != MESSY &&
 		    kind != LENGTHY)
-			line("other_fs:", full, text);
+			line("other_fs", full, text);
 		else {
 			if (kind != FINE || *text == '/' || opt.verbose)
-				line(*text == '/' ? "absolute:" : classes[kind],
+				line(*text == '/' ? "absolute" : classes[kind],
 				    full, text);
 			if (new)
 				convert(e, full, text, &to, dirlen, kind, new);
@@ -428,12 +439,13 @@ symlinks_main(int argc, char **argv)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
 		{ "rewrite", required_argument, NULL, OPT_REWRITE },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	char **paths, *eq;
 	int c;
 
-	while ((c = opt_next(argc, argv, "cdorstv0", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jcdorstv0", longs)) != -1) {
 		switch (c) {
 		case 'c': opt.change = true; break;
 		case 'd': opt.delete = true; break;
@@ -465,6 +477,8 @@ symlinks_main(int argc, char **argv)
 		    opt.absolute ? "absolute" : "rewrite");
 	if (opt.absolute && opt.old)
 		msg_usage("--absolute and --rewrite exclude each other");
+	if (json_form && !opt.end)
+		msg_usage("-0 does not go with --json");
 	if (opt.test)
 		opt.change = true;
 	opt_operands(argc, argv, 1, -1);
@@ -475,6 +489,8 @@ symlinks_main(int argc, char **argv)
 	    argv + optind;
 	for (; *paths; paths++)
 		scan(*paths);
+	if (json_form)
+		json_end();
 	if (exit_status)
 		return exit_status;
 	return attention;

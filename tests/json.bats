@@ -280,3 +280,30 @@ pool/sub/c removed" ]
 	[ ! -e pool/a ] && [ ! -e pool/sub ] && [ -e pool/b ]
 	run -2 --separate-stderr lb orphans -0 --json pool
 }
+
+@test "json: symlinks -J: a record for each line symlinks prints" {
+	skip_unless_applet symlinks
+	mkdir -p t/d
+	command ln -s "$PWD/t/d" t/abs
+	command ln -s nope t/dang
+	command ln -s ./d//. t/messy
+	command ln -s d t/rel
+	command ln -s nope t/$'bad\xff'
+	run -1 --separate-stderr lb symlinks -v t
+	local text=$output
+	run -1 --separate-stderr lb symlinks -v --json t
+	[ "$(jq -r '.records[] | select(.path_bytes == null) |
+	    "\(.class): \(.path) -> \(.target)"' <<<"$output")" = \
+	    "$(grep -av bad <<<"$text" | sed 's/:  */: /')" ]
+	[ "$(jq '.records | length' <<<"$output")" = 5 ]
+	[ "$(jq -r '.records[] | select(.path_bytes) | .path_bytes' \
+	    <<<"$output" | base64 -d | od -An -c)" = \
+	    "$(printf '%s/t/bad\377' "$PWD" | od -An -c)" ]
+	# -c: each change is a record after its link's.
+	run -1 --separate-stderr lb symlinks -c --json-lines t
+	[ "$(jq -r 'select(.class == "changed") | "\(.path) \(.target)"' \
+	    <<<"$output")" = "$PWD/t/abs d
+$PWD/t/messy d" ]
+	[ "$(readlink t/abs)" = d ]
+	run -2 --separate-stderr lb symlinks -0 --json t
+}
