@@ -211,7 +211,7 @@ linkcount_main(int argc, char **argv)
 		msg_usage("-m %lu is above -M %lu: nothing can match",
 		    opt.min, opt.max);
 	if (opt.summary && (!opt.recursive || exact || range ||
-	    opt.dereference || (!opt.end && !opt.each && !json_form)))
+	    opt.dereference || (!opt.end && !opt.each)))
 		msg_usage("--summary goes with -r alone");
 	if (opt.each && !opt.summary)
 		msg_usage("--each goes with --summary");
