@@ -417,7 +417,7 @@ freed_by() {
 	snaps 20260101T000000Z
 	run -2 --separate-stderr lb snapshot --list -n repo
 	assert_output_is ""
-	assert_stderr_is "$(usage_error "--list takes -0 and -h only")"
+	assert_stderr_is "$(usage_error "--list takes -0, -h and --json only")"
 }
 
 @test "snapshot: --list and --delete together: usage error (2)" {

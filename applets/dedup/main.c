@@ -1,7 +1,7 @@
 /* dedup - replace identical files with hard links, verified, crash-safe.
  *
- * usage: dedup [-hlnqvz0] [--keep=RULE] [--max-links=N] [--mtime]
- *              [--any-owner] [--any-group] [--any-mode] [--min-size=N]
+ * usage: dedup [-hlnqvzJ0] [--json-lines] [--keep=RULE] [--max-links=N]
+ *              [--mtime] [--any-owner] [--any-group] [--any-mode] [--min-size=N]
  *              [--max-size=N] [--exclude=PATTERN]... PATH...
  *
  * Walks the PATHs, groups regular files by device and size (and mtime with
@@ -48,6 +48,7 @@ const char dedup_usage[] =
 "  -v, --verbose       print each link made: 'NAME' => 'KEPT', and each\n"
 "                      identical file kept apart by owner, group or mode\n"
 "  -h, --human-readable  bytes in the summary as 1.5K, 12M, 3.0G\n"
+"  -J, --json          one JSON document; --json-lines: an object a line\n"
 "  -q, --quiet         no progress display\n"
 "  -z, --empty         also link empty files\n"
 "      --mtime         only link files with the same mtime\n"
@@ -107,6 +108,7 @@ parse_options(int argc, char **argv)
 		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ "max-links", required_argument, NULL, OPT_MAX_LINKS },
 		{ "test-hash-collisions", no_argument, NULL, OPT_COLLIDE },
+		OPT_JSON,
 		OPT_STANDARD
 	};
 	static const char *const rules[] = {
@@ -117,7 +119,7 @@ parse_options(int argc, char **argv)
 	int c;
 
 	opt->exclude = xmalloc(argc * sizeof(*opt->exclude));
-	while ((c = opt_next(argc, argv, "nl0vhqz", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "nl0vhqzJ", longs)) != -1) {
 		switch (c) {
 		case 'n': opt->dry_run = true; break;
 		case 'l': opt->list = true; break;
@@ -155,6 +157,8 @@ parse_options(int argc, char **argv)
 	}
 	if (opt->list && opt->dry_run)
 		msg_usage("-l and -n exclude each other");
+	if (json_form && (opt->human || !opt->end))
+		msg_usage("-0 and -h do not go with --json");
 	if (opt->min_size > opt->max_size)
 		msg_usage("--min-size is above --max-size");
 	opt_operands(argc, argv, 1, -1);
@@ -191,6 +195,17 @@ print_summary(void)
 	bool dry = dedup_opt.dry_run;
 	char freed[32];
 
+	if (json_form) {
+		json_summary();
+		json_number("scanned", sum->scanned);
+		json_number("groups", sum->groups);
+		json_number("relinked", sum->relinked);
+		json_number("bytes_freed", sum->freed);
+		json_number("changed", sum->changed);
+		json_number("failed", sum->failed);
+		json_number("kept_apart", sum->apart);
+		return;
+	}
 	if (dedup_opt.list)
 		return;
 	out("files scanned: %llu%c" "duplicate groups: %llu%c" "%s: %llu%c"
@@ -225,6 +240,8 @@ dedup_main(int argc, char **argv)
 	/* A run whose operands all failed examined nothing: no summary. */
 	if (dedup_sum.scanned || !exit_status)
 		print_summary();
+	if (json_form)
+		json_end();
 	if (dedup_stop) {
 		out_flush();
 		signal(dedup_stop, SIG_DFL);

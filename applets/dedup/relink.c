@@ -173,6 +173,39 @@ note_changes(const char *path, const struct file *f, const struct file *keep)
 		    keep->mode >> 6 & 7, keep->mode >> 3 & 7, keep->mode & 7);
 }
 
+/* The line of -l (KEEP null), -n or -v ('NAME' => 'KEPT', or with WHY,
+ * not linked) for NAME, a name of F; or with --json its record, ACTION
+ * in it. */
+static void
+tell(const char *action, size_t name, const struct file *f,
+    const struct file *keep, const char *why)
+{
+	const char *path = dedup_path(name);
+
+	if (json_form) {
+		json_open();
+		if (!why)
+			json_number("group", dedup_sum.groups);
+		json_string("path", path);
+		if (keep)
+			json_string("kept", dedup_path(keep->name));
+		else
+			json_number("size", f->size);
+		if (action)
+			json_string("action", action);
+		if (why)
+			json_string("reason", why);
+		json_close();
+	} else if (!keep)
+		out("%s%c", path, dedup_opt.end);
+	else if (why)
+		out("%s not linked to %s: %s%c", quote(path),
+		    quote(dedup_path(keep->name)), why, dedup_opt.end);
+	else
+		out("%s => %s%c", quote(path), quote(dedup_path(keep->name)),
+		    dedup_opt.end);
+}
+
 /* Make every name of the identical files C[0..n), whose owner, group
  * and mode agree where they must, a link to one kept file, starting a
  * new kept file when it cannot take more links. */
@@ -195,8 +228,9 @@ link_run(struct file **c, size_t n)
 		for (i = 0; i < n; i++)
 			for (name = c[i]->name; name != NONE;
 			    name = dedup_names[name].next)
-				out("%s%c", dedup_path(name), dedup_opt.end);
-		out("%c", dedup_opt.end);
+				tell(NULL, name, c[i], NULL, NULL);
+		if (!json_form)
+			out("%c", dedup_opt.end);
 		return;
 	}
 	for (i = 1; i < n && !dedup_stop; i++) {
@@ -211,9 +245,7 @@ link_run(struct file **c, size_t n)
 		for (name = c[i]->name; name != NONE && !dedup_stop;
 		    name = dedup_names[name].next) {
 			if (dedup_opt.dry_run) {
-				out("%s => %s%c", quote(dedup_path(name)),
-				    quote(dedup_path(keep->name)),
-				    dedup_opt.end);
+				tell("would_link", name, c[i], keep, NULL);
 				note_changes(dedup_path(name), c[i], keep);
 				keep->nlink++;
 				c[i]->nlink--;
@@ -230,11 +262,8 @@ link_run(struct file **c, size_t n)
 				c[i]->nlink--;
 				left--;
 				dedup_sum.relinked++;
-				if (dedup_opt.verbose)
-					out("%s => %s%c",
-					    quote(dedup_path(name)),
-					    quote(dedup_path(keep->name)),
-					    dedup_opt.end);
+				if (dedup_opt.verbose || json_form)
+					tell("linked", name, c[i], keep, NULL);
 				break;
 			case FULL:
 				/* EMLINK: keep this file from here on, by a
@@ -243,6 +272,9 @@ link_run(struct file **c, size_t n)
 				keep = c[i];
 				break;
 			case SKIPPED:
+				if (json_form)
+					tell("skipped", name, c[i], keep,
+					    NULL);
 				break;
 			}
 			sigprocmask(SIG_SETMASK, &old, NULL);
@@ -297,11 +329,8 @@ link_class(struct file **c, size_t n)
 		for (name = c[i]->name; name != NONE;
 		    name = dedup_names[name].next) {
 			dedup_sum.apart++;
-			if (dedup_opt.verbose)
-				out("%s not linked to %s: %s%c",
-				    quote(dedup_path(name)),
-				    quote(dedup_path(best->name)), why[d],
-				    dedup_opt.end);
+			if (dedup_opt.verbose || json_form)
+				tell("kept_apart", name, c[i], best, why[d]);
 		}
 	}
 	dedup_runs(c, n, by_owner, link_run);

@@ -1,9 +1,9 @@
 /* snapshot - hard-link backup snapshots, published atomically.
  *
- * usage: snapshot [-0hnqvx] [--name=NAME] [--link-dest=DIR]... [--checksum]
+ * usage: snapshot [-0hnqvxJ] [--name=NAME] [--link-dest=DIR]... [--checksum]
  *                 [--exclude=PATTERN]... [--max-links=N] [--no-sync]
  *                 [--discard-partial] [--wait] SRC REPO
- *        snapshot --list [-0h] REPO
+ *        snapshot --list [-0hJ] REPO
  *        snapshot --prune [-hnqv] --keep-RULE=N... [--wait] REPO
  *        snapshot --delete [-hnqv] [--wait] NAME... REPO
  *
@@ -25,7 +25,7 @@
 
 const char snapshot_usage[] =
 "Usage: snapshot [OPTION]... SRC REPO\n"
-"   or: snapshot --list [-0h] REPO\n"
+"   or: snapshot --list [-0hJ] REPO\n"
 "   or: snapshot --prune [OPTION]... REPO\n"
 "   or: snapshot --delete [OPTION]... NAME... REPO\n"
 "Make REPO/NAME, a copy of SRC whose unchanged files are hard links to the\n"
@@ -47,6 +47,8 @@ const char snapshot_usage[] =
 "  -q, --quiet           no progress display and no summary\n"
 "  -h, --human-readable  bytes as 1.5K, 12M, 3.0G\n"
 "  -0, --null            end each record with NUL, not newline\n"
+"  -J, --json            JSON: records of -n and -v, the summary on\n"
+"                        stdout; --json-lines: an object a line\n"
 "      --list            list the snapshots: NAME STATE FILES BYTES\n"
 "                        EXCLUSIVE (what deleting it alone frees)\n"
 "      --prune           delete the snapshots that no keep rule keeps:\n"
@@ -131,6 +133,18 @@ summary(const char *name)
 {
 	char bytes[24];
 
+	if (json_form) {
+		json_summary();
+		json_string("name", name);
+		json_number("linked", snapshot_sum.linked);
+		json_number("copied_new", snapshot_sum.copied_new);
+		json_number("copied_changed", snapshot_sum.copied_changed);
+		json_number("bytes_copied", snapshot_sum.bytes);
+		json_number("at_limit", snapshot_sum.at_limit);
+		json_number("reported", snapshot_sum.reported);
+		json_end();
+		return;
+	}
 	if (snapshot_opt.quiet)
 		return;
 	msg_note("%s%s: %llu linked, %llu copied (%llu new, %llu changed), "
@@ -330,6 +344,7 @@ snapshot_main(int argc, char **argv)
 		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 		{ "discard-partial", no_argument, NULL, OPT_DISCARD },
 		{ "wait", no_argument, NULL, OPT_WAIT },
+		OPT_JSON,
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "delete", no_argument, NULL, OPT_DELETE },
@@ -351,7 +366,7 @@ snapshot_main(int argc, char **argv)
 	bool keep = false, making = false;
 	const char *repo;
 
-	while ((c = opt_next(argc, argv, "0hnqvx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "0hnqvxJ", longs)) != -1) {
 		switch (c) {
 		case '0':
 			snapshot_opt.end = '\0';
@@ -420,6 +435,8 @@ snapshot_main(int argc, char **argv)
 			break;
 		}
 	}
+	if (json_form && (snapshot_opt.human || !snapshot_opt.end))
+		msg_usage("-0 and -h do not go with --json");
 	if (mode && making)
 		msg_usage("%s makes no snapshot", mode == OPT_LIST ? "--list" :
 		    mode == OPT_PRUNE ? "--prune" : "--delete");
@@ -430,7 +447,7 @@ snapshot_main(int argc, char **argv)
 		    "--prune needs a --keep-RULE=N above 0");
 	if (mode == OPT_LIST && (snapshot_opt.dry_run || snapshot_opt.verbose
 	    || snapshot_opt.quiet || snapshot_opt.wait))
-		msg_usage("--list takes -0 and -h only");
+		msg_usage("--list takes -0, -h and --json only");
 	if (!mode) {
 		opt_operands(argc, argv, 2, 2);
 		return make(argv[optind], argv[optind + 1]);

@@ -247,13 +247,39 @@ snapshot_list(int repofd, const char *repo)
 		walk_tree(path, 0, tally_visit, NULL);
 		free(path);
 		tally_settle(&tally);
+		if (json_form) {
+			json_open();
+			json_string("name", v[i]->name);
+			json_string("state", v[i]->state);
+			json_number("files", tally.files);
+			json_number("bytes", tally.bytes);
+			json_number("exclusive", tally.freed);
+			json_close();
+			continue;
+		}
 		out("%s\t%s\t%llu\t%s\t%s%c", v[i]->name, v[i]->state,
 		    tally.files, fmt_bytes(bytes, tally.bytes,
 		    snapshot_opt.human), fmt_bytes(freed, tally.freed,
 		    snapshot_opt.human), snapshot_opt.end);
 	}
 	free_snaps(v, n);
+	if (json_form)
+		json_end();
 	return exit_status;
+}
+
+/* S's line of -n and -v, or its JSON record: WHAT, or ACTION. */
+static void
+tell(const char *action, const char *what, const struct snap *s)
+{
+	if (!json_form) {
+		out("%s %s%c", what, quote(s->name), snapshot_opt.end);
+		return;
+	}
+	json_open();
+	json_string("name", s->name);
+	json_string("action", action);
+	json_close();
 }
 
 /* Delete the snapshot S (not in a dry run), saying so with -n and -v. */
@@ -262,11 +288,11 @@ delete_one(int repofd, const char *repo, const struct snap *s,
     unsigned long long *freed, unsigned long long *count)
 {
 	if (snapshot_opt.dry_run)
-		out("would delete %s%c", quote(s->name), snapshot_opt.end);
+		tell("would_delete", "would delete", s);
 	else if (!snapshot_remove(repofd, repo, s->entry, freed))
 		return;
-	else if (snapshot_opt.verbose)
-		out("deleted %s%c", quote(s->name), snapshot_opt.end);
+	else if (snapshot_opt.verbose || json_form)
+		tell("deleted", "deleted", s);
 	++*count;
 }
 
@@ -275,6 +301,13 @@ delete_summary(unsigned long long count, unsigned long long freed)
 {
 	char bytes[24];
 
+	if (json_form) {
+		json_summary();
+		json_number("deleted", count);
+		json_number("bytes_freed", freed);
+		json_end();
+		return;
+	}
 	if (snapshot_opt.quiet)
 		return;
 	if (snapshot_opt.dry_run)
