@@ -88,6 +88,13 @@ make_scratch() {
 	repo=$(pwd)
 }
 
+# loops_of FILE: the paths in GNU find's ELOOP messages in FILE (in the C
+# locale): the symlinks that find -xtype l reports as errors, not matches.
+loops_of() {
+	sed -n "s/^[^']*: '\(.*\)': Too many levels of symbolic links\$/\1/p" \
+		"$1"
+}
+
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	rm -rf "$scratch"
@@ -135,6 +142,31 @@ variant_run() {
 	$cmd
 }
 
+# argv_run KEY, argv_text KEY: variant_run and variant_text for a
+# benchmark whose commands need quoting, kept in KEY/argv, one argument a
+# line (none may hold a newline).  Such a benchmark defines
+#     variant_run() { argv_run "$1"; }
+#     variant_text() { argv_text "$1"; }
+argv_run() {
+	_ar_file=$1/argv
+	set --
+	while IFS= read -r _ar_a; do
+		set -- "$@" "$_ar_a"
+	done <"$_ar_file"
+	"$@"
+}
+
+# argv_text: each argument single-quoted (hyperfine splits its commands as
+# a shell would).
+argv_text() {
+	sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/" "$1/argv" | tr '\n' ' '
+}
+
+# bench_prepare: empty, or a command line for sh -c (no single quotes)
+# that time_round runs before each run, warm-up ones included, outside
+# the timing (hyperfine --prepare): say, dropping the caches.
+bench_prepare=
+
 # time_round WARMUP R KEY...: RUNS timed runs of each variant, in this
 # order, after WARMUP untimed ones; nanoseconds appended to KEY/times.R.
 # hyperfine -i: the tools exit 1 when they find what they look for.
@@ -146,6 +178,8 @@ time_round() {
 			shift
 			set -- "$@" -n "$k" "$(variant_text "$k")"
 		done
+		[ -z "$bench_prepare" ] ||
+			set -- --prepare "sh -c '$bench_prepare'" "$@"
 		if ! hyperfine -N -i --warmup "$warmup" --runs "$RUNS" \
 			--style none --export-json round.json "$@" >/dev/null \
 			2>hf.err; then
@@ -157,6 +191,11 @@ time_round() {
 		for k; do
 			i=$((-warmup))
 			while [ "$i" -lt "$RUNS" ]; do
+				if [ -n "$bench_prepare" ] &&
+					! sh -c "$bench_prepare"; then
+					echo "$BENCH: failed: $bench_prepare" >&2
+					return 1
+				fi
 				t0=$(date +%s%N)
 				variant_run "$k" >/dev/null 2>&1
 				t1=$(date +%s%N)
