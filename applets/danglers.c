@@ -31,6 +31,7 @@ const char danglers_usage[] =
 "                    TEXT; causes: missing notdir loop denied other\n"
 "  -0, --null        end records (with -l: fields) with NUL\n"
 "  -J, --json        one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N      threads reading the tree (default: CPUs, at most 8)\n"
 "  -q, --quiet       print nothing; the exit status tells\n"
 "  -d, --delete      remove the links found missing, race-free\n"
 "      --notdir      with -d, also remove those found notdir\n"
@@ -167,12 +168,13 @@ danglers_main(int argc, char **argv)
 		{ "one-file-system", no_argument, NULL, 'x' },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	char **paths;
 	int c;
 
-	while ((c = opt_next(argc, argv, "Jl0qdnvx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jj:l0qdnvx", longs)) != -1) {
 		switch (c) {
 		case 'l': opt.lng = true; break;
 		case '0': opt.end = '\0'; break;
@@ -195,7 +197,8 @@ danglers_main(int argc, char **argv)
 	for (; *paths; paths++) {
 		if (!resolve_enter(&root, *paths))
 			continue;
-		if (walk_tree(*paths, opt.flags, visit, NULL) == -1)
+		if (walk_tree(*paths, opt.flags | WALK_AHEAD_TARGET, visit,
+		    NULL) == -1)
 			break;
 		resolve_leave(&root);
 	}

@@ -34,6 +34,7 @@ const char findlinks_usage[] =
 "  -f, --file=FILE   a file to find (repeatable); lines are FILE TAB PATH\n"
 "  -0, --null        end each record with NUL, not newline\n"
 "  -J, --json        one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N      threads reading the tree (default: CPUs, at most 8)\n"
 "      --all-paths   go on after all names are found (bind mounts)\n"
 "  -a, --all         group every multiply-linked file under the PATHs\n"
 "  -1, --one-line    with -a: DEV:INO TAB LINKS TAB PATH per name\n"
@@ -222,7 +223,8 @@ search(const char *path)
 	}
 	for (i = 0; i < ntargets; i++)
 		if (st.st_dev == targets[i].st.st_dev)
-			return walk_tree(path, WALK_XDEV, find_visit, NULL);
+			return walk_tree(path, WALK_XDEV | WALK_AHEAD,
+			    find_visit, NULL);
 	cpath = path_canon_entry(path);
 	len = cpath ? strlen(cpath) : 0;
 	for (i = 0; cpath && i < ntargets && r == 0; i++) {
@@ -232,7 +234,8 @@ search(const char *path)
 		if (path_inside(mount, cpath)) {
 			sub = xformat("%s%s%s", path, len == 1 ? "/" : "",
 			    mount + len);
-			r = walk_tree(sub, WALK_XDEV, find_visit, NULL);
+			r = walk_tree(sub, WALK_XDEV | WALK_AHEAD,
+			    find_visit, NULL);
 			free(sub);
 		}
 		free(mount);
@@ -274,6 +277,7 @@ findlinks_main(int argc, char **argv)
 		{ "summary", no_argument, NULL, 's' },
 		{ "one-file-system", no_argument, NULL, 'x' },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	char **paths, *mount = NULL;
@@ -282,7 +286,7 @@ findlinks_main(int argc, char **argv)
 	int c;
 
 	targets = xmalloc(argc * sizeof(*targets));
-	while ((c = opt_next(argc, argv, "Jf:01asx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jj:f:01asx", longs)) != -1) {
 		switch (c) {
 		case 'f': add_target(optarg); opt.several = true; break;
 		case '0': opt.end = '\0'; break;
@@ -303,7 +307,8 @@ findlinks_main(int argc, char **argv)
 		opt.one_line |= !opt.end;
 		paths = path_operands(argc, argv, ".", opt.flags & WALK_XDEV);
 		for (; *paths; paths++)
-			walk_tree(*paths, opt.flags, group_visit, NULL);
+			walk_tree(*paths, opt.flags | WALK_AHEAD_STAT,
+			    group_visit, NULL);
 		print_groups();
 		return exit_status;
 	}

@@ -39,6 +39,7 @@ const char linkcount_usage[] =
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
 "  -J, --json         one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N       threads reading the tree (default: CPUs, at most 8)\n"
 "  -c, --count=N      print only files with exactly N links\n"
 "  -m, --min=N        print only files with at least N links\n"
 "  -M, --max=N        print only files with at most N links\n"
@@ -165,13 +166,14 @@ linkcount_main(int argc, char **argv)
 		{ "each", no_argument, NULL, OPT_EACH },
 		{ "human-readable", no_argument, NULL, 'h' },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	bool exact = false, range = false;
 	char **paths;
 	int c;
 
-	while ((c = opt_next(argc, argv, "JL0c:hm:M:r", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jj:L0c:hm:M:r", longs)) != -1) {
 		switch (c) {
 		case 'L':
 			opt.dereference = true;
@@ -225,7 +227,7 @@ linkcount_main(int argc, char **argv)
 	    path_operands(argc, argv, NULL, false) : argv + optind;
 	for (; *paths; paths++) {
 		if (opt.recursive)
-			walk_tree(*paths, 0, visit, NULL);
+			walk_tree(*paths, WALK_AHEAD_STAT, visit, NULL);
 		else
 			count_one(AT_FDCWD, *paths, *paths);
 		if (opt.each)

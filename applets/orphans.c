@@ -31,6 +31,7 @@ const char orphans_usage[] =
 "\n"
 "  -0, --null          end each record with NUL, not newline\n"
 "  -J, --json          one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N        threads reading the tree (default: CPUs, at most 8)\n"
 "  -d, --delete        remove them, race-free, and print a summary\n"
 "  -n, --dry-run       say what -d would remove and free; change nothing\n"
 "  -v, --verbose       with -d, say what was removed\n"
@@ -291,6 +292,7 @@ orphans_main(int argc, char **argv)
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "prune-dirs", no_argument, NULL, OPT_PRUNE },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	unsigned long long age = 0;
@@ -298,7 +300,7 @@ orphans_main(int argc, char **argv)
 	int c;
 
 	opt.exclude = xmalloc(argc * sizeof(*opt.exclude));
-	while ((c = opt_next(argc, argv, "J0dnvhx", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jj:0dnvhx", longs)) != -1) {
 		switch (c) {
 		case '0': opt.end = '\0'; break;
 		case 'd': opt.delete = true; break;
@@ -332,7 +334,7 @@ orphans_main(int argc, char **argv)
 		opt.flags |= WALK_POST;
 	for (paths = path_operands(argc, argv, NULL, opt.flags & WALK_XDEV);
 	    *paths; paths++)
-		walk_tree(*paths, opt.flags, visit, NULL);
+		walk_tree(*paths, opt.flags | WALK_AHEAD_STAT, visit, NULL);
 	if (json_form && opt.delete) {
 		json_summary();
 		json_number("removed", removed);

@@ -43,6 +43,7 @@ const char symlinks_usage[] =
 "  -v              also list relative links\n"
 "  -0, --null      end each record with NUL, not newline\n"
 "  -J, --json      one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N    threads reading the tree (default: CPUs, at most 8)\n"
 "      --root=DIR  resolve every link as if DIR were / (an image, a\n"
 "                  sysroot); links are kept inside it\n"
 "      --absolute  with -c: make relative links absolute instead\n"
@@ -422,7 +423,7 @@ dir:
 		*shown = '\0';
 	dirlen0 = strlen(walked);
 	dir_dev = st.st_dev;
-	walk_tree(walked, WALK_XDEV, visit, NULL);
+	walk_tree(walked, WALK_XDEV | WALK_AHEAD_TARGET, visit, NULL);
 	resolve_leave(&root);
 	free(joined);
 	free(here);
@@ -440,12 +441,13 @@ symlinks_main(int argc, char **argv)
 		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
 		{ "rewrite", required_argument, NULL, OPT_REWRITE },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	char **paths, *eq;
 	int c;
 
-	while ((c = opt_next(argc, argv, "Jcdorstv0", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "Jj:cdorstv0", longs)) != -1) {
 		switch (c) {
 		case 'c': opt.change = true; break;
 		case 'd': opt.delete = true; break;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -106,6 +107,9 @@ enum { OPT_HELP = 0x100, OPT_VERSION, OPT_JSON_LINES, OPT_FIRST_LONG_ONLY };
 #define OPT_JSON \
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "json-lines", no_argument, NULL, OPT_JSON_LINES }
+/* -j N/--jobs=N sets walk_jobs (LINKBOX_JOBS too): an applet that has it
+ * puts OPT_JOBS in its table and j: among its letters. */
+#define OPT_JOBS { "jobs", required_argument, NULL, 'j' }
 int opt_next(int argc, char **argv, const char *shorts,
     const struct option *longs);
 void opt_operands(int argc, char **argv, int min, int max);
@@ -174,7 +178,10 @@ bool resolve_remove(const struct resolve *r, int fd, const char *name,
     enum resolve_cause why, const char *tag);
 
 /* walk.c: the tree walker */
-enum { WALK_XDEV = 1, WALK_POST = 2 };		/* walk_tree flags */
+/* walk_tree flags; WALK_AHEAD*: read directories ahead on other threads
+ * (ahead.c), and lstat(2) the other entries, or stat(2) the symlinks. */
+enum { WALK_XDEV = 1, WALK_POST = 2, WALK_AHEAD = 4,
+	WALK_AHEAD_STAT = 8 | WALK_AHEAD, WALK_AHEAD_TARGET = 16 | WALK_AHEAD };
 enum { WALK_NEXT, WALK_PRUNE, WALK_STOP };	/* what a visit returns */
 struct walk {
 	int fd;			/* directory holding the entry */
@@ -190,6 +197,27 @@ int walk_tree(const char *root, int flags,
 bool walk_stat(const struct walk *e, struct stat *st);
 int walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg);
+
+/* A lock spun on, for a few instructions between threads (malloc.c,
+ * ahead.c): musl's mutexes and condition variables cost 2 KiB. */
+static inline void
+spin_lock(int *lock)
+{
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static inline void
+spin_unlock(int *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* ahead.c: threads reading ahead of walk_tree; walk_jobs: -j, 0 unset */
+extern unsigned walk_jobs;
+void ahead_start(int root, int flags);
+void ahead_seen(void);
+void ahead_stop(void);
 
 /* inode.c: inodes met in a walk, by (dev, ino) */
 struct inode {

@@ -25,19 +25,6 @@ static char *free_list[12];	/* by log2 of the size */
 static char *arena, *arena_end;
 static int lock;
 
-static void
-take_lock(void)
-{
-	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
-static void
-drop_lock(void)
-{
-	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
-}
-
 static size_t
 size_of(void *v)
 {
@@ -93,9 +80,9 @@ block(size_t n)
 	}
 	for (; size < n + HEADER; size *= 2)
 		class++;
-	take_lock();
+	spin_lock(&lock);
 	p = small_block(size, class);
-	drop_lock();
+	spin_unlock(&lock);
 	return p;
 }
 
@@ -126,10 +113,10 @@ free(void *v)
 	}
 	while ((size_t)1 << class < size)
 		class++;
-	take_lock();
+	spin_lock(&lock);
 	*(char **)v = free_list[class];
 	free_list[class] = p;
-	drop_lock();
+	spin_unlock(&lock);
 }
 
 void *

@@ -53,6 +53,18 @@ print_version(void)
 	exit(msg_flush(0));
 }
 
+static unsigned long long number(const char *arg, const char *what,
+    const char *units, const unsigned long long *scale,
+    unsigned long long max);
+
+/* -j, --jobs or LINKBOX_JOBS (WHAT): ARG threads, 1 to 64. */
+static void
+set_jobs(const char *arg, const char *what)
+{
+	if (!(walk_jobs = number(arg, what, "", NULL, 64)))
+		msg_usage("invalid %s: %s", what, quote(arg));
+}
+
 /* The next option letter, or -1 after the last option; optind then
  * indexes the first operand. */
 int
@@ -66,9 +78,16 @@ opt_next(int argc, char **argv, const char *shorts,
 	fmt(spec, sizeof(spec), "%s:%s", getenv("POSIXLY_CORRECT") ? "+" : "",
 	    shorts);
 	optopt = 0;
+	if (!walk_jobs && strstr(shorts, "j:") &&
+	    (arg = getenv("LINKBOX_JOBS")))
+		set_jobs(arg, "LINKBOX_JOBS");
 	while ((c = getopt_long(argc, argv, spec, longs, NULL)) == 'J' ||
-	    c == OPT_JSON_LINES)
-		json_form = c == 'J' ? JSON_DOCUMENT : JSON_LINES;
+	    c == OPT_JSON_LINES || c == 'j') {
+		if (c == 'j')
+			set_jobs(optarg, "job count");
+		else
+			json_form = c == 'J' ? JSON_DOCUMENT : JSON_LINES;
+	}
 	if (c == OPT_HELP) {
 		out("%s", applet_usage);
 		exit(msg_flush(0));

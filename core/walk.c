@@ -273,6 +273,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 	path_set(&w, 0, root);
 	if (!push(&w, AT_FDCWD, root))
 		goto out;
+	ahead_start(w.levels[0].fd, flags);
 	while (w.depth) {
 		struct level *l = &w.levels[w.depth - 1];
 
@@ -306,6 +307,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 		if (d->name[0] == '.' && (!d->name[1] ||
 		    (d->name[1] == '.' && !d->name[2])))
 			continue;
+		ahead_seen();
 		path_set(&w, l->pathlen, d->name);
 		e.fd = l->fd;
 		e.name = d->name;
@@ -332,6 +334,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 		w.path[w.levels[w.depth - 1].pathlen] = '\0';
 	}
 out:
+	ahead_stop();
 	while (w.depth) {
 		struct level *l = &w.levels[--w.depth];
 

@@ -1,7 +1,8 @@
 /* dedup - replace identical files with hard links, verified, crash-safe.
  *
- * usage: dedup [-hlnqvzJ0] [--json-lines] [--keep=RULE] [--max-links=N]
- *              [--mtime] [--any-owner] [--any-group] [--any-mode] [--min-size=N]
+ * usage: dedup [-hlnqvzJ0] [--json-lines] [-j N] [--keep=RULE]
+ *              [--max-links=N] [--mtime] [--any-owner] [--any-group]
+ *              [--any-mode] [--min-size=N]
  *              [--max-size=N] [--exclude=PATTERN]... PATH...
  *
  * Walks the PATHs, groups regular files by device and size (and mtime with
@@ -49,6 +50,7 @@ const char dedup_usage[] =
 "                      identical file kept apart by owner, group or mode\n"
 "  -h, --human-readable  bytes in the summary as 1.5K, 12M, 3.0G\n"
 "  -J, --json          one JSON document; --json-lines: an object a line\n"
+"  -j, --jobs=N        threads reading the tree (default: CPUs, at most 8)\n"
 "  -q, --quiet         no progress display\n"
 "  -z, --empty         also link empty files\n"
 "      --mtime         only link files with the same mtime\n"
@@ -109,6 +111,7 @@ parse_options(int argc, char **argv)
 		{ "max-links", required_argument, NULL, OPT_MAX_LINKS },
 		{ "test-hash-collisions", no_argument, NULL, OPT_COLLIDE },
 		OPT_JSON,
+		OPT_JOBS,
 		OPT_STANDARD
 	};
 	static const char *const rules[] = {
@@ -119,7 +122,7 @@ parse_options(int argc, char **argv)
 	int c;
 
 	opt->exclude = xmalloc(argc * sizeof(*opt->exclude));
-	while ((c = opt_next(argc, argv, "nl0vhqzJ", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "nl0vhqzJj:", longs)) != -1) {
 		switch (c) {
 		case 'n': opt->dry_run = true; break;
 		case 'l': opt->list = true; break;

@@ -170,5 +170,5 @@ visit(struct walk *e, void *arg)
 void
 dedup_scan(const char *path)
 {
-	walk_tree(path, 0, visit, NULL);
+	walk_tree(path, WALK_AHEAD_STAT, visit, NULL);
 }

@@ -49,6 +49,7 @@ const char snapshot_usage[] =
 "  -0, --null            end each record with NUL, not newline\n"
 "  -J, --json            JSON: records of -n and -v, the summary on\n"
 "                        stdout; --json-lines: an object a line\n"
+"  -j, --jobs=N          threads reading the tree (default: CPUs, at most 8)\n"
 "      --list            list the snapshots: NAME STATE FILES BYTES\n"
 "                        EXCLUSIVE (what deleting it alone frees)\n"
 "      --prune           delete the snapshots that no keep rule keeps:\n"
@@ -345,6 +346,7 @@ snapshot_main(int argc, char **argv)
 		{ "discard-partial", no_argument, NULL, OPT_DISCARD },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		OPT_JSON,
+		OPT_JOBS,
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "delete", no_argument, NULL, OPT_DELETE },
@@ -366,7 +368,7 @@ snapshot_main(int argc, char **argv)
 	bool keep = false, making = false;
 	const char *repo;
 
-	while ((c = opt_next(argc, argv, "0hnqvxJ", longs)) != -1) {
+	while ((c = opt_next(argc, argv, "0hnqvxJj:", longs)) != -1) {
 		switch (c) {
 		case '0':
 			snapshot_opt.end = '\0';

@@ -395,7 +395,8 @@ snapshot_make(const char *src, int repofd, const char *partial,
 		msg_warnsys("cannot open %s", quote(partial));
 		return false;
 	}
-	walk_tree(src, snapshot_opt.walk_flags, visit, NULL);
+	walk_tree(src, snapshot_opt.walk_flags | WALK_AHEAD_STAT, visit,
+	    NULL);
 	while (sh.depth)
 		finish_dir(NULL);
 	if (!snapshot_failed && !snapshot_opt.dry_run && snapshot_opt.sync &&

@@ -109,7 +109,7 @@ snapshot_remove(int repofd, const char *repo, const char *entry,
 	path = path_join(repo, gone);
 	freed_now = 0;
 	removal_failed = false;
-	walk_tree(path, WALK_POST, remove_visit, NULL);
+	walk_tree(path, WALK_POST | WALK_AHEAD_STAT, remove_visit, NULL);
 	if (freed)
 		*freed += freed_now;
 	done = !removal_failed;
@@ -244,7 +244,7 @@ snapshot_list(int repofd, const char *repo)
 	for (i = 0; i < n; i++) {
 		tally_clear(&tally);
 		path = path_join(repo, v[i]->entry);
-		walk_tree(path, 0, tally_visit, NULL);
+		walk_tree(path, WALK_AHEAD_STAT, tally_visit, NULL);
 		free(path);
 		tally_settle(&tally);
 		if (json_form) {
