@@ -6,6 +6,8 @@
 #   make sizes                each applet's static size and cost; the goals
 #   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
 #   make asan-build           only the build
+#   make tsan                 ThreadSanitizer build ./linkbox-tsan, the tree
+#                             applets' tests run on it (tsan-build: build)
 #   make check-aarch64        static cross build ./linkbox-aarch64 (arm:
 #   make check-arm            ./linkbox-arm, armhf), suite run under qemu-user
 #   LINKBOX_SLOW=0 make check the suite without the slow races and faults
@@ -157,6 +159,18 @@ asan-build: FORCE
 	$(MAKE) B=build/asan OUT=linkbox-asan CC=$(CC) CFLAGS="$(SAN)" \
 		LDFLAGS="-fsanitize=address,undefined"
 
+# The tree applets' tests under ThreadSanitizer (clang), with four jobs:
+# the read-ahead threads of core/ahead.c, and dedup's reader.
+TSAN_TESTS = tests/jobs.bats tests/danglers.bats tests/findlinks.bats \
+	tests/linkcount.bats tests/orphans.bats tests/symlinks.bats \
+	tests/dedup.bats tests/snapshot.bats
+tsan: tsan-build
+	LINKBOX_JOBS=4 LINKBOX=./linkbox-tsan tests/run $(TSAN_TESTS)
+
+tsan-build: FORCE
+	$(MAKE) B=build/tsan OUT=linkbox-tsan CC=clang \
+		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS=-fsanitize=thread
+
 check: all
 	LINKBOX=./$(OUT) tests/run
 
@@ -247,7 +261,7 @@ clean:
 		linkbox-aarch64 linkbox-arm $(TEST_TOOLS)
 
 FORCE:
-.PHONY: all static size sizes asan asan-build check check-static valgrind bench install \
+.PHONY: all static size sizes asan asan-build tsan tsan-build check check-static valgrind bench install \
 	uninstall clean test-tools FORCE
 
 # make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c into
