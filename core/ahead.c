@@ -16,7 +16,9 @@
  * never outside the root, never through a symlink; without openat2 there
  * is no read-ahead.  Bounded: AHEAD_ITEMS directories (AHEAD_BYTES of
  * paths) wait, the rest are left to the walk; helpers pause when they are
- * AHEAD_WINDOW entries ahead of it; each holds one descriptor.
+ * AHEAD_WINDOW entries ahead of it; each holds one descriptor.  A helper
+ * whose reads found everything cached (getrusage's ru_inblock did not
+ * move) naps: on a warm cache it would only take CPU from the walk.
  */
 #include "linkbox.h"
 #include <pthread.h>
@@ -34,6 +36,8 @@
 #define AHEAD_WINDOW 65536UL
 #define AHEAD_BUF 32768
 #define AHEAD_THREADS 63
+#define AHEAD_IDLE 16		/* directories, then a check for disk reads */
+#define AHEAD_NAP 10		/* ms of nap when none was needed */
 
 unsigned walk_jobs;
 
@@ -168,13 +172,33 @@ read_dir(const char *path, char *buf)
 	close(fd);
 }
 
+/* Whether this thread's reads since the last call went to the disk.  On
+ * a warm cache a helper only takes CPU and locks from the walk. */
+static bool
+used_disk(long *blocks)
+{
+	struct rusage ru;
+	long before = *blocks;
+
+	if (getrusage(RUSAGE_THREAD, &ru) == -1)
+		return true;
+	*blocks = ru.ru_inblock;
+	return *blocks != before;
+}
+
 static void *
 helper(void *unused)
 {
 	char *buf = xmalloc(AHEAD_BUF), *path;
+	unsigned dirs = 0, k;
+	long blocks = 0;
 
 	(void)unused;
 	while (!stopped()) {
+		/* Where AHEAD_IDLE directories were all cached, nap. */
+		if (++dirs % AHEAD_IDLE == 0 && !used_disk(&blocks))
+			for (k = 0; k < AHEAD_NAP && !stopped(); k++)
+				nap();
 		spin_lock(&ahead.lock);
 		if ((path = ahead.n ? ahead.todo[--ahead.n] : NULL))
 			ahead.bytes -= strlen(path) + 1;
