@@ -23,7 +23,6 @@
 #include "linkbox.h"
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -40,14 +39,6 @@
 #define AHEAD_NAP 10		/* ms of nap when none was needed */
 
 unsigned walk_jobs;
-
-struct dent64 {
-	uint64_t ino;
-	int64_t off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
 
 static struct {
 	int lock;		/* spun on, around the stack */
@@ -130,7 +121,7 @@ pace(unsigned long entries)
 static void
 read_dir(const char *path, char *buf)
 {
-	struct dent64 *d, *at[AHEAD_BUF / 24];
+	struct dent *d, *at[AHEAD_BUF / 24];
 	struct stat st;
 	long len, off;
 	size_t k;
@@ -141,7 +132,7 @@ read_dir(const char *path, char *buf)
 	while ((len = syscall(SYS_getdents64, fd, buf, AHEAD_BUF)) > 0 &&
 	    !stopped()) {
 		for (k = 0, off = 0; off < len; off += d->reclen)
-			at[k++] = d = (struct dent64 *)(buf + off);
+			at[k++] = d = (struct dent *)(buf + off);
 		pace(k);
 		while (k--) {
 			d = at[k];
@@ -161,7 +152,7 @@ read_dir(const char *path, char *buf)
 		}
 		spin_lock(&ahead.lock);
 		for (off = 0; off < len; off += d->reclen) {
-			d = (struct dent64 *)(buf + off);
+			d = (struct dent *)(buf + off);
 			if (d->type == DT_DIR && strcmp(d->name, ".") &&
 			    strcmp(d->name, ".."))
 				add(*path == '.' ? xformat("%s", d->name) :

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,14 @@ bool resolve_remove(const struct resolve *r, int fd, const char *name,
     const char *path, size_t dirlen, const char *text,
     enum resolve_cause why, const char *tag);
 
-/* walk.c: the tree walker */
+/* walk.c: the tree walker; ahead.c reads the same entries */
+struct dent {			/* what getdents64 returns */
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
 /* walk_tree flags; WALK_AHEAD*: read directories ahead on other threads
  * (ahead.c), and lstat(2) the other entries, or stat(2) the symlinks. */
 enum { WALK_XDEV = 1, WALK_POST = 2, WALK_AHEAD = 4,

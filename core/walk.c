@@ -16,20 +16,11 @@
  * nftw/fts: musl's nftw silently stops descending at its descriptor limit.
  */
 #include "linkbox.h"
-#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
 #define WALK_OPEN_MAX 32
 #define WALK_BUF 8192
-
-struct dent {			/* what getdents64 returns */
-	uint64_t ino;
-	int64_t off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
 
 struct level {
 	int fd;			/* -1 while closed */
