@@ -78,7 +78,7 @@ opt_next(int argc, char **argv, const char *shorts,
 	fmt(spec, sizeof(spec), "%s:%s", getenv("POSIXLY_CORRECT") ? "+" : "",
 	    shorts);
 	optopt = 0;
-	if (!walk_jobs && strstr(shorts, "j:") &&
+	if (!walk_jobs && strchr(shorts, 'j') &&
 	    (arg = getenv("LINKBOX_JOBS")))
 		set_jobs(arg, "LINKBOX_JOBS");
 	while ((c = getopt_long(argc, argv, spec, longs, NULL)) == 'J' ||
