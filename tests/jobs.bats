@@ -425,6 +425,35 @@ same_failure() {
 	grep -q 'Permission denied' err.1
 }
 
+# host_stats APPLET ARG...: the stat calls of APPLET -j 8 ARG..., under
+# strace -f, that found host/file (31337 bytes, the only file of that
+# size): "st_size=31337" in their results.
+host_stats() {
+	strace -f -o trace -e trace="$STATS" "$LB_BIN/$1" -j 8 "${@:2}" \
+		>/dev/null 2>&1 || true
+	grep -c 'st_size=31337' trace || true
+}
+
+@test "jobs: --root: no thread follows a link of the image out of it" {
+	STATS=$(known_calls newfstatat fstatat64 statx stat lstat stat64 \
+		lstat64)
+	need_strace -e trace="$STATS"
+	local i
+	mkdir host
+	truncate -s 31337 host/file
+	# 40 directories of the image, each with 30 files and a link to the
+	# file of the host, which the image lacks.
+	for i in $(seq 40); do
+		mkdir -p "img/d$i"
+		touch "img/d$i/"f{1..30}
+		command ln -s "$PWD/host/file" "img/d$i/out"
+	done
+	[ "$(host_stats danglers --root img)" = 0 ]
+	[ "$(host_stats symlinks -r --root img img)" = 0 ]
+	# Without --root they are followed: the check sees it.
+	[ "$(host_stats danglers img)" -gt 0 ]
+}
+
 # --- a tree that changes during the walk -------------------------------------
 
 # churn_start: tests/jobs/churn changing r until the test ends, swapping
