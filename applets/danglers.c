@@ -197,7 +197,8 @@ danglers_main(int argc, char **argv)
 	for (; *paths; paths++) {
 		if (!resolve_enter(&root, *paths))
 			continue;
-		if (walk_tree(*paths, opt.flags | WALK_AHEAD_TARGET, visit,
+		if (walk_tree(*paths, opt.flags | (opt.root ?
+		    WALK_AHEAD_LINKS : WALK_AHEAD_TARGET), visit,
 		    NULL) == -1)
 			break;
 		resolve_leave(&root);

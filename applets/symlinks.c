@@ -423,7 +423,8 @@ dir:
 		*shown = '\0';
 	dirlen0 = strlen(walked);
 	dir_dev = st.st_dev;
-	walk_tree(walked, WALK_XDEV | WALK_AHEAD_TARGET, visit, NULL);
+	walk_tree(walked, WALK_XDEV | (root.fd == -1 ? WALK_AHEAD_TARGET :
+	    WALK_AHEAD_LINKS), visit, NULL);
 	resolve_leave(&root);
 	free(joined);
 	free(here);

@@ -104,6 +104,13 @@ open_below(const char *path)
 	return fd;
 }
 
+/* Whether the walk asked for the read-ahead FLAGS. */
+static bool
+wants(int flags)
+{
+	return (ahead.flags & flags) == flags;
+}
+
 /* Wait while the helpers are a window ahead of the walk. */
 static void
 pace(unsigned long entries)
@@ -142,13 +149,11 @@ read_dir(const char *path, char *buf)
 			if (d->type == DT_UNKNOWN && fstatat(fd, d->name, &st,
 			    AT_SYMLINK_NOFOLLOW) == 0)
 				d->type = IFTODT(st.st_mode);
-			if (d->type == DT_DIR)
+			if (d->type == DT_DIR || !wants(d->type == DT_LNK ?
+			    WALK_AHEAD_LINKS : WALK_AHEAD_STAT))
 				continue;
-			if ((ahead.flags & WALK_AHEAD_STAT) == WALK_AHEAD_STAT)
-				fstatat(fd, d->name, &st, AT_SYMLINK_NOFOLLOW);
-			if (d->type == DT_LNK && (ahead.flags &
-			    WALK_AHEAD_TARGET) == WALK_AHEAD_TARGET)
-				fstatat(fd, d->name, &st, 0);
+			fstatat(fd, d->name, &st, d->type == DT_LNK &&
+			    wants(WALK_AHEAD_TARGET) ? 0 : AT_SYMLINK_NOFOLLOW);
 		}
 		spin_lock(&ahead.lock);
 		for (off = 0; off < len; off += d->reclen) {

@@ -186,10 +186,14 @@ struct dent {			/* what getdents64 returns */
 	unsigned char type;
 	char name[];
 };
-/* walk_tree flags; WALK_AHEAD*: read directories ahead on other threads
- * (ahead.c), and lstat(2) the other entries, or stat(2) the symlinks. */
+/* walk_tree flags.  WALK_AHEAD*: read the directories ahead on other
+ * threads (ahead.c) and lstat(2) the symlinks in them (_LINKS), or every
+ * entry but directories (_STAT); or stat(2) the symlinks, following them
+ * (_TARGET: never with a --root, where the host's files are not its). */
 enum { WALK_XDEV = 1, WALK_POST = 2, WALK_AHEAD = 4,
-	WALK_AHEAD_STAT = 8 | WALK_AHEAD, WALK_AHEAD_TARGET = 16 | WALK_AHEAD };
+	WALK_AHEAD_LINKS = 8 | WALK_AHEAD,
+	WALK_AHEAD_STAT = 16 | WALK_AHEAD_LINKS,
+	WALK_AHEAD_TARGET = 32 | WALK_AHEAD_LINKS };
 enum { WALK_NEXT, WALK_PRUNE, WALK_STOP };	/* what a visit returns */
 struct walk {
 	int fd;			/* directory holding the entry */

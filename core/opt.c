@@ -79,7 +79,7 @@ opt_next(int argc, char **argv, const char *shorts,
 	    shorts);
 	optopt = 0;
 	if (!walk_jobs && strchr(shorts, 'j') &&
-	    (arg = getenv("LINKBOX_JOBS")))
+	    (arg = getenv("LINKBOX_JOBS")) && *arg)
 		set_jobs(arg, "LINKBOX_JOBS");
 	while ((c = getopt_long(argc, argv, spec, longs, NULL)) == 'J' ||
 	    c == OPT_JSON_LINES || c == 'j') {
