@@ -136,6 +136,35 @@ count_removed(struct walk *e, const struct stat *st)
 		freed += st->st_blocks * 512ULL;
 }
 
+static void
+kept(struct walk *e, const struct stat *was)
+{
+	found = true;
+	tell(e->path, was, "kept", NULL, NULL);
+}
+
+/* A link(2) that looked the name up before it went aside may finish after
+ * the check there: then the file, open as FD, has a name again after the
+ * unlink, and gets E's back (not over one taken meanwhile).  A link that
+ * finishes after the unlink fails: a file without names cannot gain one. */
+static bool
+relinked(int fd, struct walk *e)
+{
+	char proc[32];
+	struct stat st;
+
+	if (fstat(fd, &st) == -1 || st.st_nlink == 0)
+		return false;
+	msg_note("%s was linked while being removed; kept", quote(e->path));
+	kept(e, &st);
+	fmt(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, e->fd, e->name, AT_SYMLINK_FOLLOW) == -1 &&
+	    linkat(fd, "", e->fd, e->name, AT_EMPTY_PATH) == -1)
+		msg_warnsys("%s could not be put back; its other names keep "
+		    "it", quote(e->path));
+	return true;
+}
+
 /* Remove E, the orphan WAS, only if it still is one: move it aside to a
  * quarantine name, check it there, unlink it, or put it back. */
 static void
@@ -143,27 +172,32 @@ remove_orphan(struct walk *e, const struct stat *was)
 {
 	char tmp[NAME_MAX + 1];
 	struct stat st;
+	int fd;
 
 	if (atomic_aside(e->fd, e->name, "orphans", tmp) == -1) {
 		msg_warnsys("cannot move %s aside to remove it", quote(e->path));
-		found = true;
-		tell(e->path, was, "kept", NULL, NULL);
+		kept(e, was);
 		return;
 	}
-	if (fstatat(e->fd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    same_inode(&st, was) && st.st_nlink <= opt.links) {
+	fd = openat(e->fd, tmp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd != -1 && fstat(fd, &st) == 0 && same_inode(&st, was) &&
+	    st.st_nlink <= opt.links) {
 		if (unlinkat(e->fd, tmp, 0) == 0) {
-			count_removed(e, &st);
-			tell(e->path, &st, "removed",
-			    opt.verbose ? "removed" : NULL, NULL);
+			if (!relinked(fd, e)) {
+				count_removed(e, &st);
+				tell(e->path, &st, "removed",
+				    opt.verbose ? "removed" : NULL, NULL);
+			}
+			close(fd);
 			return;
 		}
 		msg_warnsys("cannot remove %s", quote(e->path));
 	} else
 		msg_note("%s was linked while being removed; kept",
 		    quote(e->path));
-	found = true;
-	tell(e->path, was, "kept", NULL, NULL);
+	if (fd != -1)
+		close(fd);
+	kept(e, was);
 	if (atomic_put_back(e->fd, tmp, e->name) == -1)
 		msg_warnsys("%s could not be put back; it is now %s",
 		    quote(e->path), quote(tmp));
