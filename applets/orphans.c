@@ -144,16 +144,17 @@ kept(struct walk *e, const struct stat *was)
 }
 
 /* A link(2) that looked the name up before it went aside may finish after
- * the check there: then the file, open as FD, has a name again after the
- * unlink, and gets E's back (not over one taken meanwhile).  A link that
- * finishes after the unlink fails: a file without names cannot gain one. */
+ * the check there, which saw LINKS names: then the file, open as FD, has
+ * as many after the unlink, and gets E's back (not over a name taken
+ * meanwhile).  A link that finishes after the unlink of the last name
+ * fails: a file without names cannot gain one. */
 static bool
-relinked(int fd, struct walk *e)
+relinked(int fd, struct walk *e, nlink_t links)
 {
 	char proc[32];
 	struct stat st;
 
-	if (fstat(fd, &st) == -1 || st.st_nlink == 0)
+	if (fstat(fd, &st) == -1 || st.st_nlink < links)
 		return false;
 	msg_note("%s was linked while being removed; kept", quote(e->path));
 	kept(e, &st);
@@ -183,7 +184,7 @@ remove_orphan(struct walk *e, const struct stat *was)
 	if (fd != -1 && fstat(fd, &st) == 0 && same_inode(&st, was) &&
 	    st.st_nlink <= opt.links) {
 		if (unlinkat(e->fd, tmp, 0) == 0) {
-			if (!relinked(fd, e)) {
+			if (!relinked(fd, e, st.st_nlink)) {
 				count_removed(e, &st);
 				tell(e->path, &st, "removed",
 				    opt.verbose ? "removed" : NULL, NULL);
