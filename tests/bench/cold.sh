@@ -266,6 +266,7 @@ table() {
 	t_base=$(times_median "$t_job.find" "$t_mode" "$@")
 	t_floor=$(times_median "$t_job.mw2" "$t_mode" "$@")
 	t_lb=$(times_median "$t_job.lb" "$t_mode" "$@")
+	t_one=$(times_median "$t_job.lb1" "$t_mode" "$@")
 	case $t_job in
 	dangling) what="dangling symlinks" ;;
 	*) what="names of multiply-linked files" ;;
@@ -302,7 +303,7 @@ table() {
 		"row's over minwalk -t 2's; spread: slowest minus fastest" \
 		"round's median, over the median)"
 	# The verdicts on the ratios as printed, to two places.
-	awk -v lb="$t_lb" -v base="$t_base" -v floor="$t_floor" \
+	awk -v lb="$t_lb" -v base="$t_base" -v floor="$t_floor" -v one="$t_one" \
 		-v goal="$t_goal" -v mode="$t_mode" \
 		-v label="$(cat "$t_job.lb/label")" \
 		-v peer="$(cat "$t_job.find/label")" 'BEGIN {
@@ -316,6 +317,19 @@ table() {
 				printf "find/this %s, %s\n", r,
 				    (r + 0 >= goal + 0) ? "met" : "NOT met"
 			}
+		}
+		if (mode != "cold") {
+			# Warm, the goal is today: no slower than -j 1.
+			printf "goal, %s (default jobs) warm no slower than " \
+			    "-j 1 (within 5%%): ", label
+			if (lb == "" || one == "") {
+				print "not measured"
+			} else {
+				r = sprintf("%.2f", lb / one)
+				printf "this/-j 1 %s, %s\n", r,
+				    (r + 0 <= 1.05) ? "met" : "NOT met"
+			}
+			exit
 		}
 		printf "goal, %s (default jobs) within 1.15x minwalk -t 2" \
 		    " (%s cache): ", label, mode

@@ -98,11 +98,7 @@ fi
 
 # What every variant must list: find's matches, and the links that find
 # could not follow because they loop (an error to find, not a match).
-# loops_of FILE: the paths in find's ELOOP messages in FILE.
-loops_of() {
-	sed -n "s/^[^']*: '\(.*\)': Too many levels of symbolic links\$/\1/p" \
-		"$1"
-}
+# (loops_of: lib.sh)
 "$FIND" T -xtype l >find.list 2>find.err
 loops_of find.err >find.loops
 grep -v 'Too many levels of symbolic links$' find.err >find.other

@@ -153,22 +153,9 @@ peer="du -s T; $FIND T ! -type d -links +1 -printf \"%D:%i\\n\""
 add peer_sum summary "du -s; find|sort -u" sh -c "$peer | sort -u | wc -l"
 add lc_sum summary "linkcount --summary" bin/linkcount -r --summary T
 
-# variant_run KEY: run KEY's command (its arguments one a line in
-# KEY/argv).
-variant_run() {
-	run_argv=$1/argv
-	set --
-	while IFS= read -r a; do
-		set -- "$@" "$a"
-	done <"$run_argv"
-	"$@"
-}
-
-# variant_text KEY: KEY's command as one string, each argument
-# single-quoted (hyperfine splits its commands as a shell would).
-variant_text() {
-	sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/" "$1/argv" | tr '\n' ' '
-}
+# variant_run KEY, variant_text KEY: KEY's command from KEY/argv (lib.sh).
+variant_run() { argv_run "$1"; }
+variant_text() { argv_text "$1"; }
 
 # verify KEY: run it once and compare with its peer; say why it differs.
 verify() {
