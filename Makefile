@@ -160,7 +160,7 @@ asan-build: FORCE
 		LDFLAGS="-fsanitize=address,undefined"
 
 # The tree applets' tests under ThreadSanitizer (clang), with four jobs:
-# the read-ahead threads of core/ahead.c, and dedup's reader.
+# dedup's reader thread, and the walk beside its read-ahead helpers.
 TSAN_TESTS = tests/jobs.bats tests/danglers.bats tests/findlinks.bats \
 	tests/linkcount.bats tests/orphans.bats tests/symlinks.bats \
 	tests/dedup.bats tests/snapshot.bats

@@ -31,7 +31,7 @@ const char danglers_usage[] =
 "                    TEXT; causes: missing notdir loop denied other\n"
 "  -0, --null        end records (with -l: fields) with NUL\n"
 "  -J, --json        one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N      threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N      processes reading the tree (default: CPUs, max 8)\n"
 "  -q, --quiet       print nothing; the exit status tells\n"
 "  -d, --delete      remove the links found missing, race-free\n"
 "      --notdir      with -d, also remove those found notdir\n"

@@ -34,7 +34,7 @@ const char findlinks_usage[] =
 "  -f, --file=FILE   a file to find (repeatable); lines are FILE TAB PATH\n"
 "  -0, --null        end each record with NUL, not newline\n"
 "  -J, --json        one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N      threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N      processes reading the tree (default: CPUs, max 8)\n"
 "      --all-paths   go on after all names are found (bind mounts)\n"
 "  -a, --all         group every multiply-linked file under the PATHs\n"
 "  -1, --one-line    with -a: DEV:INO TAB LINKS TAB PATH per name\n"

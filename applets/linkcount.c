@@ -39,7 +39,7 @@ const char linkcount_usage[] =
 "  -L, --dereference  count the file a symbolic link points to\n"
 "  -0, --null         end each record with NUL, not newline\n"
 "  -J, --json         one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N       threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N       processes reading the tree (default: CPUs, max 8)\n"
 "  -c, --count=N      print only files with exactly N links\n"
 "  -m, --min=N        print only files with at least N links\n"
 "  -M, --max=N        print only files with at most N links\n"

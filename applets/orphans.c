@@ -31,7 +31,7 @@ const char orphans_usage[] =
 "\n"
 "  -0, --null          end each record with NUL, not newline\n"
 "  -J, --json          one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N        threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N        processes reading the tree (default: CPUs, max 8)\n"
 "  -d, --delete        remove them, race-free, and print a summary\n"
 "  -n, --dry-run       say what -d would remove and free; change nothing\n"
 "  -v, --verbose       with -d, say what was removed\n"

@@ -43,7 +43,7 @@ const char symlinks_usage[] =
 "  -v              also list relative links\n"
 "  -0, --null      end each record with NUL, not newline\n"
 "  -J, --json      one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N    threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N    processes reading the tree (default: CPUs, max 8)\n"
 "      --root=DIR  resolve every link as if DIR were / (an image, a\n"
 "                  sysroot); links are kept inside it\n"
 "      --absolute  with -c: make relative links absolute instead\n"

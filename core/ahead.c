@@ -1,84 +1,106 @@
-/* ahead.c - threads that read a tree ahead of its walk.
+/* ahead.c - helper processes that read a tree ahead of its walk.
  *
  * On a cold cache a walk waits for the disk at every directory and inode,
  * one request at a time.  While walk.c walks as always (one thread, depth
- * first, every check in place), helper threads read the same tree: they
- * open each directory, read its entries and stat what the applet will
- * stat, and throw it all away.  What the walk then asks for is in the
- * kernel's caches.  So the output is the walk's alone and cannot depend
- * on them; they change nothing and print nothing.
+ * first, every check in place), helpers read the same tree: they open
+ * each directory, read its entries and stat what the applet will stat,
+ * and throw it all away.  What the walk then asks for is in the kernel's
+ * caches, which every process shares.  So the output is the walk's alone
+ * and cannot depend on them; they change nothing and print nothing.
  *
- * The helpers take directories from a stack: the last subdirectory of a
- * directory first, and the entries of each buffer from the last, while
- * the walk goes from the first, so that helpers and walk read different
- * parts of the tree until they meet.  Each directory is opened by its
- * path below the root with openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS:
- * never outside the root, never through a symlink; without openat2 there
- * is no read-ahead.  Bounded: AHEAD_ITEMS directories (AHEAD_BYTES of
- * paths) wait, the rest are left to the walk; helpers pause when they are
- * AHEAD_WINDOW entries ahead of it; each holds one descriptor.  A helper
- * whose reads found everything cached (getrusage's ru_inblock did not
- * move) naps: on a warm cache it would only take CPU from the walk.
+ * They are processes made by a bare clone(2), not threads nor fork(3):
+ * an applet built alone pays 7 KiB for libc's threads and 1.4 KiB for
+ * its fork, and the helpers need neither: they call no libc function
+ * that knows its thread, and end by _exit, never flushing the walk's
+ * buffers.  The walk's end kills them; so does its death
+ * (PR_SET_PDEATHSIG).
+ *
+ * The helpers take directories from a stack in a mapping they share: the
+ * last subdirectory of a directory first, and the entries of each buffer
+ * from the last, while the walk goes from the first, so that helpers and
+ * walk read different parts of the tree until they meet.  Each directory
+ * is opened by its path below the root with openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS: never outside the root, never through a symlink;
+ * without openat2 there is no read-ahead.  Bounded: the stack holds what
+ * fits in AHEAD_SHARED bytes, the rest is left to the walk; helpers pause
+ * when they are AHEAD_WINDOW entries ahead of it; each holds one
+ * descriptor.  A helper whose reads found everything cached (ru_inblock
+ * did not move) naps: on a warm cache it would only take CPU from the
+ * walk.
  */
 #include "linkbox.h"
-#include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
-#define AHEAD_ITEMS 4096
-#define AHEAD_BYTES (1 << 20)
+#define AHEAD_SHARED (1 << 20)
 #define AHEAD_WINDOW 65536UL
 #define AHEAD_BUF 32768
-#define AHEAD_THREADS 63
+#define AHEAD_HELPERS 63
 #define AHEAD_IDLE 16		/* directories, then a check for disk reads */
 #define AHEAD_NAP 10		/* ms of nap when none was needed */
 
 unsigned walk_jobs;
 
-static struct {
+/* The mapping the walk and its helpers share. */
+static struct shared {
 	int lock;		/* spun on, around the stack */
-	char **todo;		/* the stack of paths below the root */
-	size_t n, cap, bytes;
-	bool stop;		/* the walk is over (or openat2 missing) */
-	int root, flags;
+	bool stop;		/* openat2 is missing: all stop */
 	unsigned long read, seen;	/* entries read ahead, and walked */
-	pthread_t thread[AHEAD_THREADS];
-	unsigned threads;
-} ahead;
+	size_t top;		/* bytes of stack[] in use */
+	char stack[];		/* paths below the root, each with its NUL
+				 * and then its length (a size_t) */
+} *sh;
 
-/* Put PATH on the stack for a helper, or drop it when the stack is full.
- * Called with the lock held
- * (or before the helpers start). */
+static pid_t helper[AHEAD_HELPERS];
+static unsigned helpers;
+static int root, flags;
+
+#define STACK_CAP (AHEAD_SHARED - sizeof(struct shared))
+
+/* Put the LEN bytes of PATH on the stack, or drop them when it is full.
+ * Called with the lock held (or before the helpers start). */
 static void
-add(char *path)
+push(const char *path, size_t len)
 {
-	size_t len = strlen(path) + 1;
+	char *at = sh->stack + sh->top;
 
-	if (ahead.n == AHEAD_ITEMS || ahead.bytes + len > AHEAD_BYTES) {
-		free(path);
+	if (len + 1 + sizeof(len) > STACK_CAP - sh->top)
 		return;
+	memcpy(at, path, len);
+	at[len] = '\0';
+	memcpy(at + len + 1, &len, sizeof(len));
+	sh->top += len + 1 + sizeof(len);
+}
+
+/* The path on top of the stack, into PATH; false when there is none. */
+static bool
+pop(char *path)
+{
+	size_t len;
+	bool got;
+
+	spin_lock(&sh->lock);
+	if ((got = sh->top)) {
+		memcpy(&len, sh->stack + sh->top - sizeof(len), sizeof(len));
+		sh->top -= len + 1 + sizeof(len);
+		memcpy(path, sh->stack + sh->top, len + 1);
 	}
-	ahead.todo = xgrow(ahead.todo, &ahead.cap, ahead.n + 1,
-	    sizeof(*ahead.todo));
-	ahead.todo[ahead.n++] = path;
-	ahead.bytes += len;
+	spin_unlock(&sh->lock);
+	return got;
 }
 
 static bool
 stopped(void)
 {
-	return __atomic_load_n(&ahead.stop, __ATOMIC_RELAXED);
-}
-
-static void
-stop(void)
-{
-	__atomic_store_n(&ahead.stop, true, __ATOMIC_RELAXED);
+	return __atomic_load_n(&sh->stop, __ATOMIC_RELAXED);
 }
 
 static void
@@ -95,30 +117,30 @@ open_below(const char *path)
 	struct { uint64_t flags, mode, resolve; } how = {
 		O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
 		/* no magic links, no symlinks, beneath; (-x) same mount */
-		0x02 | 0x04 | 0x08 | (ahead.flags & WALK_XDEV ? 0x01 : 0)
+		0x02 | 0x04 | 0x08 | (flags & WALK_XDEV ? 0x01 : 0)
 	};
-	int fd = syscall(SYS_openat2, ahead.root, path, &how, sizeof(how));
+	int fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
 
 	if (fd == -1 && (errno == ENOSYS || errno == EPERM))
-		stop();
+		__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
 	return fd;
 }
 
-/* Whether the walk asked for the read-ahead FLAGS. */
+/* Whether the walk asked for the read-ahead WANT. */
 static bool
-wants(int flags)
+wants(int want)
 {
-	return (ahead.flags & flags) == flags;
+	return (flags & want) == want;
 }
 
 /* Wait while the helpers are a window ahead of the walk. */
 static void
 pace(unsigned long entries)
 {
-	unsigned long read = __atomic_add_fetch(&ahead.read, entries,
+	unsigned long read = __atomic_add_fetch(&sh->read, entries,
 	    __ATOMIC_RELAXED);
 
-	while (read > __atomic_load_n(&ahead.seen, __ATOMIC_RELAXED) +
+	while (read > __atomic_load_n(&sh->seen, __ATOMIC_RELAXED) +
 	    AHEAD_WINDOW && !stopped())
 		nap();
 }
@@ -129,9 +151,10 @@ static void
 read_dir(const char *path, char *buf)
 {
 	struct dent *d, *at[AHEAD_BUF / 24];
+	char sub[PATH_MAX];
 	struct stat st;
 	long len, off;
-	size_t k;
+	size_t k, n;
 	int fd = open_below(path);
 
 	if (fd == -1)
@@ -155,59 +178,59 @@ read_dir(const char *path, char *buf)
 			fstatat(fd, d->name, &st, d->type == DT_LNK &&
 			    wants(WALK_AHEAD_TARGET) ? 0 : AT_SYMLINK_NOFOLLOW);
 		}
-		spin_lock(&ahead.lock);
+		spin_lock(&sh->lock);
 		for (off = 0; off < len; off += d->reclen) {
 			d = (struct dent *)(buf + off);
-			if (d->type == DT_DIR && strcmp(d->name, ".") &&
-			    strcmp(d->name, ".."))
-				add(*path == '.' ? xformat("%s", d->name) :
-				    xformat("%s/%s", path, d->name));
+			if (d->type != DT_DIR || !strcmp(d->name, ".") ||
+			    !strcmp(d->name, ".."))
+				continue;
+			n = fmt(sub, sizeof(sub), "%s/%s", path, d->name);
+			if (n < sizeof(sub))
+				push(sub, n);
 		}
-		spin_unlock(&ahead.lock);
+		spin_unlock(&sh->lock);
 	}
 	close(fd);
 }
 
-/* Whether this thread's reads since the last call went to the disk.  On
- * a warm cache a helper only takes CPU and locks from the walk. */
+/* Whether this process's reads since the last call went to the disk. */
 static bool
 used_disk(long *blocks)
 {
 	struct rusage ru;
 	long before = *blocks;
 
-	if (getrusage(RUSAGE_THREAD, &ru) == -1)
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
 		return true;
 	*blocks = ru.ru_inblock;
 	return *blocks != before;
 }
 
-static void *
-helper(void *unused)
+/* A helper of the walk WALK: read directories until killed.  It never
+ * returns: exit would flush what the walk has buffered. */
+static void
+help(pid_t walk)
 {
-	char *buf = xmalloc(AHEAD_BUF), *path;
+	static char buf[AHEAD_BUF];
+	char path[PATH_MAX];
 	unsigned dirs = 0, k;
 	long blocks = 0;
+	sigset_t all;
 
-	(void)unused;
-	while (!stopped()) {
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (getppid() == walk && !stopped()) {
 		/* Where AHEAD_IDLE directories were all cached, nap. */
 		if (++dirs % AHEAD_IDLE == 0 && !used_disk(&blocks))
-			for (k = 0; k < AHEAD_NAP && !stopped(); k++)
+			for (k = 0; k < AHEAD_NAP; k++)
 				nap();
-		spin_lock(&ahead.lock);
-		if ((path = ahead.n ? ahead.todo[--ahead.n] : NULL))
-			ahead.bytes -= strlen(path) + 1;
-		spin_unlock(&ahead.lock);
-		if (!path) {
+		if (pop(path))
+			read_dir(path, buf);
+		else
 			nap();	/* till another helper finds more */
-			continue;
-		}
-		read_dir(path, buf);
-		free(path);
 	}
-	free(buf);
-	return NULL;
+	_exit(0);
 }
 
 /* The jobs asked for (-j, LINKBOX_JOBS), else one per CPU this process
@@ -226,54 +249,53 @@ jobs(void)
 	return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 
-/* Start the helpers on the directory open as ROOT, walked with FLAGS. */
+/* Start the helpers on the directory open as DIR, walked with HOW. */
 void
-ahead_start(int root, int flags)
+ahead_start(int dir, int how)
 {
 	unsigned want = jobs() - 1;
+	pid_t pid, walk = getpid();
 	struct rlimit lim;
-	sigset_t all, old;
 
-	/* Only where descriptors abound: the walk's and the applet's first
-	 * (walk.c). */
-	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 128 + want)
+	/* Only where descriptors abound, as they do by default. */
+	if (!(how & WALK_AHEAD) || !want || helpers ||
+	    (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 128))
 		return;
-	if (!(flags & WALK_AHEAD) || !want || ahead.threads ||
-	    (ahead.root = fcntl(root, F_DUPFD_CLOEXEC, 0)) == -1)
+	if (!sh && (sh = mmap(NULL, AHEAD_SHARED, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED) {
+		sh = NULL;
 		return;
-	ahead.flags = flags;
-	ahead.stop = false;
-	ahead.read = ahead.seen = 0;
-	add(xformat("."));
-	/* Signals are for the walk's thread: its applet handles them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	while (ahead.threads < want && !pthread_create(
-	    &ahead.thread[ahead.threads], NULL, helper, NULL))
-		ahead.threads++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	memset(sh, 0, sizeof(*sh));
+	push(".", 1);
+	root = dir;
+	flags = how;
+	/* A fork, as bare as it gets (flags first on every architecture
+	 * linkbox is built for; the other arguments are zero). */
+	while (helpers < want &&
+	    (pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) != -1) {
+		if (pid == 0)
+			help(walk);
+		helper[helpers++] = pid;
+	}
 }
 
 /* The walk met another entry. */
 void
 ahead_seen(void)
 {
-	if (ahead.threads)
-		__atomic_store_n(&ahead.seen, ahead.seen + 1,
-		    __ATOMIC_RELAXED);
+	if (helpers)
+		__atomic_store_n(&sh->seen, sh->seen + 1, __ATOMIC_RELAXED);
 }
 
-/* The walk is over: stop the helpers, wait for them, drop their work. */
+/* The walk is over: end the helpers. */
 void
 ahead_stop(void)
 {
-	if (!ahead.threads)
-		return;
-	stop();
-	while (ahead.threads)
-		pthread_join(ahead.thread[--ahead.threads], NULL);
-	while (ahead.n)
-		free(ahead.todo[--ahead.n]);
-	ahead.bytes = 0;
-	close(ahead.root);
+	while (helpers) {
+		kill(helper[--helpers], SIGKILL);
+		while (waitpid(helper[helpers], NULL, 0) == -1 &&
+		    errno == EINTR)
+			;
+	}
 }

@@ -187,7 +187,7 @@ struct dent {			/* what getdents64 returns */
 	char name[];
 };
 /* walk_tree flags.  WALK_AHEAD*: read the directories ahead on other
- * threads (ahead.c) and lstat(2) the symlinks in them (_LINKS), or every
+ * processes (ahead.c) and lstat(2) the symlinks in them (_LINKS), or every
  * entry but directories (_STAT); or stat(2) the symlinks, following them
  * (_TARGET: never with a --root, where the host's files are not its). */
 enum { WALK_XDEV = 1, WALK_POST = 2, WALK_AHEAD = 4,
@@ -210,8 +210,8 @@ bool walk_stat(const struct walk *e, struct stat *st);
 int walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg);
 
-/* A lock spun on, for a few instructions between threads (malloc.c,
- * ahead.c): musl's mutexes and condition variables cost 2 KiB. */
+/* A lock spun on, for a few instructions between threads (malloc.c) or
+ * processes sharing memory (ahead.c): musl's mutexes cost 2 KiB. */
 static inline void
 spin_lock(int *lock)
 {
@@ -225,7 +225,7 @@ spin_unlock(int *lock)
 	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
 }
 
-/* ahead.c: threads reading ahead of walk_tree; walk_jobs: -j, 0 unset */
+/* ahead.c: processes reading ahead of walk_tree; walk_jobs: -j, 0 unset */
 extern unsigned walk_jobs;
 void ahead_start(int root, int flags);
 void ahead_seen(void);

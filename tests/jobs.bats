@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 load helpers
 
-# -j N, --jobs=N and LINKBOX_JOBS: the read-ahead threads of the tree walker
-# (core/ahead.c) in danglers, findlinks, linkcount, orphans, symlinks, dedup
-# and snapshot.  The helper threads only read, so whatever N an applet
+# -j N, --jobs=N and LINKBOX_JOBS: the read-ahead helpers of the tree walker
+# (core/ahead.c, processes) in danglers, findlinks, linkcount, orphans,
+# symlinks, dedup and snapshot.  The helpers only read, so whatever N an applet
 # prints, byte for byte, what -j 1 (the plain walk) prints, on stdout and on
 # stderr, and exits with the same status.
 #
@@ -434,7 +434,7 @@ host_stats() {
 	grep -c 'st_size=31337' trace || true
 }
 
-@test "jobs: --root: no thread follows a link of the image out of it" {
+@test "jobs: --root: no helper follows a link of the image out of it" {
 	STATS=$(known_calls newfstatat fstatat64 statx stat lstat stat64 \
 		lstat64)
 	need_strace -e trace="$STATS"
@@ -611,10 +611,10 @@ TREE_RUNS=("danglers ." "findlinks -a ." "linkcount -r ." "orphans ."
 	assert_stderr_is ""
 }
 
-# threads ARG...: how many threads ARG... (an applet and its arguments,
-# with environment assignments before it) starts: its clone(2) calls with
-# CLONE_THREAD, under strace -f.
-threads() {
+# helpers ARG...: how many helpers ARG... (an applet and its arguments,
+# with environment assignments before it) starts: its clone(2) calls of a
+# process (flags=SIGCHLD), under strace -f.
+helpers() {
 	local -a env=()
 	while [[ $1 == *=* ]]; do
 		env+=("$1")
@@ -623,16 +623,13 @@ threads() {
 	clones "${env[@]}" "$LB_BIN/$1" "${@:2}"
 }
 
-# need_counts: strace can count the clone calls, of threads the applet
-# starts alone (ThreadSanitizer starts one of its own with the first).
+# need_counts: strace can count the clone calls.
 need_counts() {
-	case ${LINKBOX##*/} in
-	*tsan*) skip "ThreadSanitizer starts a thread of its own" ;;
-	esac
 	need_strace -e trace=clone,clone3
 }
 
-# clones [VAR=VALUE...] CMD...: the clone(2) calls with CLONE_THREAD of CMD.
+# clones [VAR=VALUE...] CMD...: the clone(2) calls of CMD that make a
+# process (fork's, flags=SIGCHLD).
 clones() {
 	(
 		while [[ $1 == *=* ]]; do
@@ -641,17 +638,17 @@ clones() {
 		done
 		strace -f -o trace -e trace=clone,clone3 "$@" >/dev/null 2>&1
 	)
-	grep -c CLONE_THREAD trace || true
+	grep -c 'clone(.*flags=SIGCHLD' trace || true
 }
 
-@test "jobs: -j N starts N - 1 threads; -j 1 none" {
+@test "jobs: -j N starts N - 1 helpers; -j 1 none" {
 	need_trees
 	need_counts
-	[ "$(threads danglers -j 1 "$TREES/t1")" = 0 ]
-	[ "$(threads danglers -j 2 "$TREES/t1")" = 1 ]
-	[ "$(threads findlinks -a --jobs=5 "$TREES/t1")" = 4 ]
-	[ "$(threads linkcount -r -j8 "$TREES/t1")" = 7 ]
-	[ "$(threads symlinks -r -j 64 "$TREES/t1")" = 63 ]
+	[ "$(helpers danglers -j 1 "$TREES/t1")" = 0 ]
+	[ "$(helpers danglers -j 2 "$TREES/t1")" = 1 ]
+	[ "$(helpers findlinks -a --jobs=5 "$TREES/t1")" = 4 ]
+	[ "$(helpers linkcount -r -j8 "$TREES/t1")" = 7 ]
+	[ "$(helpers symlinks -r -j 64 "$TREES/t1")" = 63 ]
 }
 
 @test "jobs: N comes from -j, else LINKBOX_JOBS, else the CPUs it may use (8 at most)" {
@@ -660,10 +657,10 @@ clones() {
 	local cpus
 	cpus=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
 	[ "$cpus" -le 8 ] || cpus=8
-	[ "$(threads LINKBOX_JOBS=3 danglers "$TREES/t1")" = 2 ]
-	[ "$(threads LINKBOX_JOBS=3 danglers -j 2 "$TREES/t1")" = 1 ]
-	[ "$(threads LINKBOX_JOBS=1 orphans -j 3 "$TREES/t1")" = 2 ]
-	[ "$(threads danglers "$TREES/t1")" = $((cpus - 1)) ]
+	[ "$(helpers LINKBOX_JOBS=3 danglers "$TREES/t1")" = 2 ]
+	[ "$(helpers LINKBOX_JOBS=3 danglers -j 2 "$TREES/t1")" = 1 ]
+	[ "$(helpers LINKBOX_JOBS=1 orphans -j 3 "$TREES/t1")" = 2 ]
+	[ "$(helpers danglers "$TREES/t1")" = $((cpus - 1)) ]
 	! command -v taskset >/dev/null ||
 		[ "$(clones taskset -c 0 "$LB_BIN/danglers" "$TREES/t1")" = 0 ]
 }
@@ -730,7 +727,7 @@ limited_same() {
 	done
 }
 
-@test "jobs: ulimit -n 16 starts no thread" {
+@test "jobs: ulimit -n 16 starts no helper" {
 	need_trees
 	need_counts
 	skip_under_valgrind

@@ -50,7 +50,7 @@ const char dedup_usage[] =
 "                      identical file kept apart by owner, group or mode\n"
 "  -h, --human-readable  bytes in the summary as 1.5K, 12M, 3.0G\n"
 "  -J, --json          one JSON document; --json-lines: an object a line\n"
-"  -j, --jobs=N        threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N        processes reading the tree (default: CPUs, max 8)\n"
 "  -q, --quiet         no progress display\n"
 "  -z, --empty         also link empty files\n"
 "      --mtime         only link files with the same mtime\n"

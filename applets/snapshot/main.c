@@ -49,7 +49,7 @@ const char snapshot_usage[] =
 "  -0, --null            end each record with NUL, not newline\n"
 "  -J, --json            JSON: records of -n and -v, the summary on\n"
 "                        stdout; --json-lines: an object a line\n"
-"  -j, --jobs=N          threads reading the tree (default: CPUs, at most 8)\n"
+"  -j, --jobs=N          processes reading the tree (default: CPUs, max 8)\n"
 "      --list            list the snapshots: NAME STATE FILES BYTES\n"
 "                        EXCLUSIVE (what deleting it alone frees)\n"
 "      --prune           delete the snapshots that no keep rule keeps:\n"
