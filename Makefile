@@ -6,8 +6,8 @@
 #   make sizes                each applet's static size and cost; the goals
 #   make asan                 ASan+UBSan build ./linkbox-asan, suite run on it
 #   make asan-build           only the build
-#   make tsan                 ThreadSanitizer build ./linkbox-tsan, the tree
-#                             applets' tests run on it (tsan-build: build)
+#   make tsan                 ThreadSanitizer build ./linkbox-tsan, dedup's
+#                             and the walkers' tests on it (tsan-build)
 #   make check-aarch64        static cross build ./linkbox-aarch64 (arm:
 #   make check-arm            ./linkbox-arm, armhf), suite run under qemu-user
 #   LINKBOX_SLOW=0 make check the suite without the slow races and faults
@@ -159,11 +159,11 @@ asan-build: FORCE
 	$(MAKE) B=build/asan OUT=linkbox-asan CC=$(CC) CFLAGS="$(SAN)" \
 		LDFLAGS="-fsanitize=address,undefined"
 
-# The tree applets' tests under ThreadSanitizer (clang), with four jobs:
-# dedup's reader thread, and the walk beside its read-ahead helpers.
-TSAN_TESTS = tests/jobs.bats tests/danglers.bats tests/findlinks.bats \
-	tests/linkcount.bats tests/orphans.bats tests/symlinks.bats \
-	tests/dedup.bats tests/snapshot.bats
+# Under ThreadSanitizer (clang), with four jobs: the tests of dedup (its
+# reader thread), of the walk beside its read-ahead helpers (jobs.bats:
+# every tree applet) and of the applets that walk most.
+TSAN_TESTS = tests/jobs.bats tests/dedup.bats tests/danglers.bats \
+	tests/findlinks.bats tests/linkcount.bats
 tsan: tsan-build
 	LINKBOX_JOBS=4 LINKBOX=./linkbox-tsan tests/run $(TSAN_TESTS)
 
