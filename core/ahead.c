@@ -166,8 +166,7 @@ read_dir(const char *path, char *buf)
 		pace(k);
 		while (k--) {
 			d = at[k];
-			if (d->name[0] == '.' && (!d->name[1] ||
-			    (d->name[1] == '.' && !d->name[2])))
+			if (dot_name(d->name))
 				continue;
 			if (d->type == DT_UNKNOWN && fstatat(fd, d->name, &st,
 			    AT_SYMLINK_NOFOLLOW) == 0)
@@ -181,8 +180,7 @@ read_dir(const char *path, char *buf)
 		spin_lock(&sh->lock);
 		for (off = 0; off < len; off += d->reclen) {
 			d = (struct dent *)(buf + off);
-			if (d->type != DT_DIR || !strcmp(d->name, ".") ||
-			    !strcmp(d->name, ".."))
+			if (d->type != DT_DIR || dot_name(d->name))
 				continue;
 			n = fmt(sub, sizeof(sub), "%s/%s", path, d->name);
 			if (n < sizeof(sub))
@@ -255,11 +253,8 @@ ahead_start(int dir, int how)
 {
 	unsigned want = jobs() - 1;
 	pid_t pid, walk = getpid();
-	struct rlimit lim;
 
-	/* Only where descriptors abound, as they do by default. */
-	if (!(how & WALK_AHEAD) || !want || helpers ||
-	    (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 128))
+	if (!(how & WALK_AHEAD) || !want || helpers)
 		return;
 	if (!sh && (sh = mmap(NULL, AHEAD_SHARED, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED) {

@@ -136,6 +136,26 @@ json_number(const char *name, unsigned long long n)
 	out("%llu", n);
 }
 
+/* What became of NAME, said as the line "WHAT 'NAME'" ended by END, or
+ * with --json as the record {KEY: NAME, "action": WHAT, '_' for ' '}. */
+void
+json_said(const char *what, const char *key, const char *name, char end)
+{
+	char action[32], *p;
+
+	if (!json_form) {
+		out("%s %s%c", what, quote(name), end);
+		return;
+	}
+	fmt(action, sizeof(action), "%s", what);
+	for (p = action; (p = strchr(p, ' ')); )
+		*p = '_';
+	json_open();
+	json_string(key, name);
+	json_string("action", action);
+	json_close();
+}
+
 /* NAME: S, the string, lossless whatever its bytes. */
 void
 json_string(const char *name, const char *s)

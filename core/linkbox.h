@@ -127,6 +127,8 @@ void json_summary(void);
 void json_end(void);
 void json_number(const char *name, unsigned long long n);
 void json_string(const char *name, const char *s);
+void json_said(const char *what, const char *key, const char *name,
+    char end);
 
 /* atomic.c: temporary name + rename(2) */
 void atomic_tmpname(char *buf, const char *base, const char *tag);
@@ -209,6 +211,13 @@ int walk_tree(const char *root, int flags,
 bool walk_stat(const struct walk *e, struct stat *st);
 int walk_dir(int dfd, const char *path,
     void (*fn)(const char *name, unsigned char type, void *), void *arg);
+
+/* Whether a directory entry's NAME is "." or "..". */
+static inline bool
+dot_name(const char *name)
+{
+	return name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]));
+}
 
 /* A lock spun on, for a few instructions between threads (malloc.c) or
  * processes sharing memory (ahead.c): musl's mutexes cost 2 KiB. */

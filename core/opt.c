@@ -57,7 +57,7 @@ static unsigned long long number(const char *arg, const char *what,
     const char *units, const unsigned long long *scale,
     unsigned long long max);
 
-/* -j, --jobs or LINKBOX_JOBS (WHAT): ARG threads, 1 to 64. */
+/* -j, --jobs or LINKBOX_JOBS (WHAT): ARG processes, 1 to 64. */
 static void
 set_jobs(const char *arg, const char *what)
 {

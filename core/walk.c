@@ -204,7 +204,7 @@ walk_dir(int dfd, const char *path,
 		return -1;
 	l.buf = xmalloc(WALK_BUF);
 	while ((errno = 0, d = next_entry(&l))) {
-		if (!strcmp(d->name, ".") || !strcmp(d->name, ".."))
+		if (dot_name(d->name))
 			continue;
 		type = d->type;
 		if (type == DT_UNKNOWN && fstatat(l.fd, d->name, &st,
@@ -238,7 +238,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 {
 	struct walker w = { .flags = flags };
 	struct walk e = { AT_FDCWD, root, root, DT_UNKNOWN, 0, 0, false };
-	struct rlimit lim;
+	struct rlimit lim = { .rlim_cur = RLIM_INFINITY };
 	struct dent *d;
 	struct stat st;
 	int r, status = 0;
@@ -264,7 +264,9 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 	path_set(&w, 0, root);
 	if (!push(&w, AT_FDCWD, root))
 		goto out;
-	ahead_start(w.levels[0].fd, flags);
+	/* Read-ahead only where descriptors abound, as they do by default. */
+	if (lim.rlim_cur >= 128)
+		ahead_start(w.levels[0].fd, flags);
 	while (w.depth) {
 		struct level *l = &w.levels[w.depth - 1];
 
@@ -295,8 +297,7 @@ walk_tree(const char *root, int flags, int (*visit)(struct walk *, void *),
 				w.path[w.levels[w.depth - 1].pathlen] = '\0';
 			continue;
 		}
-		if (d->name[0] == '.' && (!d->name[1] ||
-		    (d->name[1] == '.' && !d->name[2])))
+		if (dot_name(d->name))
 			continue;
 		ahead_seen();
 		path_set(&w, l->pathlen, d->name);

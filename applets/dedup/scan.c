@@ -59,21 +59,6 @@ same_as(struct walk *e, const struct stat *st, const char *base)
 	return same;
 }
 
-/* The temporary PATH of a killed run was removed, or would be: ACTION
- * in its JSON record, WHAT in the line. */
-static void
-said(const char *action, const char *what, const char *path)
-{
-	if (!json_form) {
-		out("%s %s%c", what, quote(path), dedup_opt.end);
-		return;
-	}
-	json_open();
-	json_string("path", path);
-	json_string("action", action);
-	json_close();
-}
-
 /* E (stat ST) is a temporary of a killed dedup run, made for the name
  * BASE_LEN bytes long in it: before the exchange a second name of the
  * kept file, after it the only name of the displaced file, which may
@@ -96,7 +81,7 @@ drop_temp(struct walk *e, const struct stat *st, int base_len)
 		    "from %s: left alone", quote(e->path), quote(path));
 		free(path);
 	} else if (dedup_opt.dry_run)
-		said("would_remove", "would remove", e->path);
+		json_said("would remove", "path", e->path, dedup_opt.end);
 	else if (dedup_opt.list)
 		;
 	else if (fstatat(e->fd, e->name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -107,7 +92,7 @@ drop_temp(struct walk *e, const struct stat *st, int base_len)
 	else if (unlinkat(e->fd, e->name, 0) == -1)
 		msg_failsys("cannot remove %s", quote(e->path));
 	else if (dedup_opt.verbose || json_form)
-		said("removed", "removed", e->path);
+		json_said("removed", "path", e->path, dedup_opt.end);
 }
 
 static int

@@ -131,23 +131,11 @@ inner(const struct walk *e)
 	    e->path));
 }
 
-/* -v and -n's line for E, or its JSON record: WHAT with '_' for ' '. */
+/* -v and -n's line for E, or its JSON record. */
 static void
 report(const char *what, const struct walk *e)
 {
-	char action[16], *p;
-
-	if (!json_form) {
-		out("%s %s%c", what, quote(inner(e)), snapshot_opt.end);
-		return;
-	}
-	fmt(action, sizeof(action), "%s", what);
-	if ((p = strchr(action, ' ')))
-		*p = '_';
-	json_open();
-	json_string("path", inner(e));
-	json_string("action", action);
-	json_close();
+	json_said(what, "path", inner(e), snapshot_opt.end);
 }
 
 /* The reference (1..) holding E unchanged, as a regular file alike in

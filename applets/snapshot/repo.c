@@ -268,31 +268,17 @@ snapshot_list(int repofd, const char *repo)
 	return exit_status;
 }
 
-/* S's line of -n and -v, or its JSON record: WHAT, or ACTION. */
-static void
-tell(const char *action, const char *what, const struct snap *s)
-{
-	if (!json_form) {
-		out("%s %s%c", what, quote(s->name), snapshot_opt.end);
-		return;
-	}
-	json_open();
-	json_string("name", s->name);
-	json_string("action", action);
-	json_close();
-}
-
 /* Delete the snapshot S (not in a dry run), saying so with -n and -v. */
 static void
 delete_one(int repofd, const char *repo, const struct snap *s,
     unsigned long long *freed, unsigned long long *count)
 {
 	if (snapshot_opt.dry_run)
-		tell("would_delete", "would delete", s);
+		json_said("would delete", "name", s->name, snapshot_opt.end);
 	else if (!snapshot_remove(repofd, repo, s->entry, freed))
 		return;
 	else if (snapshot_opt.verbose || json_form)
-		tell("deleted", "deleted", s);
+		json_said("deleted", "name", s->name, snapshot_opt.end);
 	++*count;
 }
 
