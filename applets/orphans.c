@@ -22,7 +22,6 @@
  * (left), 2 trouble.
  */
 #include "../core/linkbox.h"
-#include <time.h>
 
 const char orphans_usage[] =
 "Usage: orphans [OPTION]... PATH...\n"
@@ -331,6 +330,7 @@ orphans_main(int argc, char **argv)
 		OPT_STANDARD
 	};
 	unsigned long long age = 0;
+	struct timespec now;
 	char bytes[32], **paths;
 	int c;
 
@@ -363,8 +363,10 @@ orphans_main(int argc, char **argv)
 	if (json_form && (opt.human || !opt.end))
 		msg_usage("-0 and -h do not go with --json");
 	opt_operands(argc, argv, 1, -1);
-	if (age)
-		opt.before = time(NULL) - (time_t)age;
+	if (age) {
+		clock_read(CLOCK_REALTIME, &now);
+		opt.before = now.tv_sec - (time_t)age;
+	}
 	if (opt.prune)
 		opt.flags |= WALK_POST;
 	for (paths = path_operands(argc, argv, NULL, opt.flags & WALK_XDEV);

@@ -8,8 +8,6 @@
  * BASE is left as it was.
  */
 #include "linkbox.h"
-#include <sys/syscall.h>
-#include <time.h>
 
 /* xorshift64, 64 bits wide on 32-bit targets too. */
 static unsigned long long
@@ -19,7 +17,7 @@ random_next(void)
 	struct timespec ts;
 
 	if (!state) {
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_read(CLOCK_REALTIME, &ts);
 		state = ((unsigned long long)ts.tv_nsec << 16 ^ ts.tv_sec ^
 		    (unsigned long long)getpid() << 32) | 1;
 	}

@@ -8,7 +8,6 @@
  * For the main thread only.
  */
 #include "linkbox.h"
-#include <time.h>
 
 static void (*text_of)(char *buf, size_t cap);
 static struct timespec last_shown;
@@ -34,7 +33,7 @@ progress_show(bool last)
 
 	if (!text_of)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_read(CLOCK_MONOTONIC, &now);
 	if (!last && (now.tv_sec - last_shown.tv_sec) * 1000 +
 	    (now.tv_nsec - last_shown.tv_nsec) / 1000000 < 500)
 		return;

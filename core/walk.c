@@ -17,7 +17,6 @@
  */
 #include "linkbox.h"
 #include <sys/resource.h>
-#include <sys/syscall.h>
 
 #define WALK_OPEN_MAX 32
 #define WALK_BUF 8192

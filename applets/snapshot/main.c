@@ -21,7 +21,6 @@
  */
 #include "snapshot.h"
 #include <sys/file.h>
-#include <time.h>
 
 const char snapshot_usage[] =
 "Usage: snapshot [OPTION]... SRC REPO\n"
@@ -251,11 +250,11 @@ make(const char *src, const char *repo)
 	struct stat st;
 	int repofd = -1, fd;
 	size_t i, n = 0, nold = 0;
-	time_t now;
+	struct timespec now;
 
 	if (!nm) {
-		now = time(NULL);
-		snapshot_time_name(now, name);
+		clock_read(CLOCK_REALTIME, &now);
+		snapshot_time_name(now.tv_sec, name);
 		nm = name;
 	}
 	/* SRC may be a symbolic link to a directory (nothing below it is

@@ -14,7 +14,6 @@
 #define SNAPSHOT_H
 
 #include "../../core/linkbox.h"
-#include <time.h>
 
 #define PARTIAL ".partial"
 #define DELETING ".deleting"
