@@ -8,12 +8,7 @@
  * caches, which every process shares.  So the output is the walk's alone
  * and cannot depend on them; they change nothing and print nothing.
  *
- * They are processes made by a bare clone(2), not threads nor fork(3):
- * an applet built alone pays 7 KiB for libc's threads and 1.4 KiB for
- * its fork, and the helpers need neither: they call no libc function
- * that knows its thread, and end by _exit, never flushing the walk's
- * buffers.  The walk's end kills them; so does its death
- * (PR_SET_PDEATHSIG).
+ * They are helper.c's processes; the walk's end kills them.
  *
  * The helpers take directories from a stack in a mapping they share: the
  * last subdirectory of a directory first, and the entries of each buffer
@@ -29,11 +24,7 @@
  * walk.
  */
 #include "linkbox.h"
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
@@ -44,8 +35,6 @@
 #define AHEAD_HELPERS 63
 #define AHEAD_IDLE 16		/* directories, then a check for disk reads */
 #define AHEAD_NAP 10		/* ms of nap when none was needed */
-
-unsigned walk_jobs;
 
 /* The mapping the walk and its helpers share. */
 static struct shared {
@@ -211,11 +200,7 @@ help(pid_t walk)
 	char path[PATH_MAX];
 	unsigned dirs = 0, k;
 	long blocks = 0;
-	sigset_t all;
 
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	while (getppid() == walk && !stopped()) {
 		/* Where AHEAD_IDLE directories were all cached, nap. */
 		if (++dirs % AHEAD_IDLE == 0 && !used_disk(&blocks))
@@ -229,44 +214,22 @@ help(pid_t walk)
 	_exit(0);
 }
 
-/* The jobs asked for (-j, LINKBOX_JOBS), else one per CPU this process
- * may run on, at most 8. */
-static unsigned
-jobs(void)
-{
-	cpu_set_t cpus;
-	int n;
-
-	if (walk_jobs)
-		return walk_jobs;
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) == -1)
-		return 1;
-	n = CPU_COUNT(&cpus);
-	return n < 1 ? 1 : n > 8 ? 8 : n;
-}
-
 /* Start the helpers on the directory open as DIR, walked with HOW. */
 void
 ahead_start(int dir, int how)
 {
-	unsigned want = jobs() - 1;
+	unsigned want = helper_jobs() - 1;
 	pid_t pid, walk = getpid();
 
 	if (!(how & WALK_AHEAD) || !want || helpers)
 		return;
-	if (!sh && (sh = mmap(NULL, AHEAD_SHARED, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED) {
-		sh = NULL;
+	if (!sh && !(sh = helper_share(AHEAD_SHARED)))
 		return;
-	}
 	memset(sh, 0, sizeof(*sh));
 	push(".", 1);
 	root = dir;
 	flags = how;
-	/* A fork, as bare as it gets (flags first on every architecture
-	 * linkbox is built for; the other arguments are zero). */
-	while (helpers < want &&
-	    (pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) != -1) {
+	while (helpers < want && (pid = helper_start()) != -1) {
 		if (pid == 0)
 			help(walk);
 		helper[helpers++] = pid;
@@ -285,10 +248,6 @@ ahead_seen(void)
 void
 ahead_stop(void)
 {
-	while (helpers) {
-		kill(helper[--helpers], SIGKILL);
-		while (waitpid(helper[helpers], NULL, 0) == -1 &&
-		    errno == EINTR)
-			;
-	}
+	while (helpers)
+		helper_end(helper[--helpers], true);
 }

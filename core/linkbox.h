@@ -252,8 +252,14 @@ spin_unlock(int *lock)
 	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
 }
 
-/* ahead.c: processes reading ahead of walk_tree; walk_jobs: -j, 0 unset */
+/* helper.c: processes beside the applet; walk_jobs: -j, 0 unset */
 extern unsigned walk_jobs;
+unsigned helper_jobs(void);
+void *helper_share(size_t size);
+pid_t helper_start(void);
+void helper_end(pid_t pid, bool kill_it);
+
+/* ahead.c: helpers reading ahead of walk_tree */
 void ahead_start(int root, int flags);
 void ahead_seen(void);
 void ahead_stop(void);

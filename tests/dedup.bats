@@ -1247,8 +1247,8 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 	apart a c
 }
 
-# Two threads read the first bytes of the files when there are enough of
-# them (THREAD_MIN in applets/dedup/match.c, 256) and two processors: 300 pairs
+# Two processes read the first bytes of the files when there are enough
+# of them (HELPER_MIN in applets/dedup/match.c, 256) and -j allows: 300 pairs
 # and their decoys, three files unreadable in different parts of the walk.
 # Read in batches of 64 against one file, a run of same-size files that
 # share their head and last block but are all different would be read
@@ -1274,7 +1274,7 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 	[ "$(grep -cE '"(d/)?(f[0-9]+|copy)"' trace)" -le $((301 * 4)) ]
 }
 
-@test "dedup: a big tree read by two threads: every pair linked, each unreadable file reported once" {
+@test "dedup: a big tree read by two processes: every pair linked, each unreadable file reported once" {
 	local i unreadable=(p000/a p150/a p299/b)
 	for ((i = 0; i < 300; i++)); do
 		mkdir "p$(printf %03d "$i")"
@@ -1287,9 +1287,9 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 		command -v setpriv >/dev/null || skip "no setpriv to drop root"
 		run -1 --separate-stderr setpriv \
 			--bounding-set=-dac_override,-dac_read_search -- \
-			"$LB_BIN/dedup" --any-mode .
+			"$LB_BIN/dedup" -j 2 --any-mode .
 	else
-		run -1 --separate-stderr lb dedup --any-mode .
+		run -1 --separate-stderr lb dedup -j 2 --any-mode .
 	fi
 	assert_output_is "$(summary 900 297 297 $((297 * $(bytes_of p001/a))) 0 3)"
 	[ "${#stderr_lines[@]}" = 3 ]
@@ -1301,6 +1301,29 @@ $(summary 2 1 1 "$(bytes_of -b)")"
 		one_file "p$(printf %03d "$i")/a" "p$(printf %03d "$i")/b"
 		apart "p$(printf %03d "$i")/a" "p$(printf %03d "$i")/c"
 	done
+}
+
+# The helper that reads half of the heads dies at its start (it alone
+# calls prctl, as the walk's read-ahead helpers do): dedup reads that half
+# itself, and the run is the run of one process.
+@test "dedup: a reading helper killed at its start: dedup reads its half, as -j 1 does" {
+	local i
+	need_strace -e inject=prctl:signal=SIGKILL
+	mkdir d
+	for ((i = 0; i < 400; i++)); do
+		put "file $((i % 50))" "d/f$i"
+	done
+	lb dedup -n -j 1 d >one
+	run -0 --separate-stderr strace -f -qq -o trace \
+		-e trace=prctl -e inject=prctl:signal=SIGKILL \
+		"$LB_BIN/dedup" -n -j 2 d
+	[ -z "$stderr" ]
+	assert_output_is "$(cat one)"
+	grep -q 'killed by SIGKILL' trace
+	run -0 --separate-stderr strace -f -qq -o /dev/null \
+		-e inject=prctl:signal=SIGKILL "$LB_BIN/dedup" -j 2 d
+	[[ $output == *"names relinked: 350"* ]]
+	[ "$(find d -name 'f*' -links 8 | wc -l)" = 400 ]
 }
 
 @test "dedup: a big tree with every hash equal: only the identical pairs are linked" {

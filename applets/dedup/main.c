@@ -7,7 +7,7 @@
  *
  * Walks the PATHs, groups regular files by device and size (and mtime with
  * --mtime), narrows each group by a hash of the first HEAD bytes (two
- * threads read them), then confirms every match byte for byte by reading
+ * processes read them), then confirms every match byte for byte by reading
  * the candidates side by side, the last block first.  A hash only sorts;
  * it never decides.  Identical files are linked only where owner, group
  * and mode agree (unless --any-*); the others are counted, so that the
@@ -246,9 +246,12 @@ dedup_main(int argc, char **argv)
 	if (json_form)
 		json_end();
 	if (dedup_stop) {
+		/* Die of the signal, as an interrupted command does. */
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
 		out_flush();
-		signal(dedup_stop, SIG_DFL);
-		raise(dedup_stop);
+		sigaction(dedup_stop, &dfl, NULL);
+		kill(getpid(), dedup_stop);
 	}
 	return exit_status ? exit_status :
 	    dedup_sum.changed || dedup_sum.failed;

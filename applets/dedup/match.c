@@ -4,17 +4,16 @@
  * --mtime; owner, group and mode only decide later, in relink.c, so that
  * identical files kept apart by them are counted); each group of two or
  * more is a set of candidates, whose first HEAD bytes are read and
- * hashed, in walk order, on two threads.  relink.c then splits the groups by that hash and asks
- * here for contents compared side by side (dedup_compare) or, for runs
+ * hashed, in walk order, by two processes.  relink.c then splits the
+ * groups by that hash and asks here for contents compared side by side (dedup_compare) or, for runs
  * too long for one batch, hashed first (dedup_split_by_hash).  A hash
  * only sorts; equality is always decided by comparing the bytes.
  */
 #include "dedup.h"
-#include <pthread.h>
-#include <sched.h>
+#include <sys/mman.h>
 
 #define READ_FLAGS (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
-#define THREAD_MIN 256	/* candidates worth a second reading thread */
+#define HELPER_MIN 256	/* candidates worth a helper reading half */
 
 static unsigned char *small;	/* the contents of the smallest files */
 static size_t small_len;
@@ -108,31 +107,49 @@ hash(unsigned long long seed, const unsigned char *p, size_t len)
 	return h;
 }
 
-/* A share of the candidates, dedup_files[lo..hi), whose heads one thread
- * reads. */
+/* What a file's head gave: its hash, or errno when it is gone; whether it
+ * could be opened (slot 1: a read failed) or not (0). */
+struct head {
+	unsigned long long hash;
+	unsigned slot;
+	bool gone;
+};
+
+/* What the helper read, in memory it shares with dedup. */
+struct heads {
+	unsigned long long compared;	/* bytes read */
+	bool done;
+	struct head f[];		/* of dedup_files[lo..hi) */
+};
+
+/* A share of the candidates, dedup_files[lo..hi), whose heads one
+ * process reads; the helper's findings go to OUT. */
 struct reader {
 	size_t lo, hi;
-	unsigned long long *compared;	/* dedup_sum.compared: main thread's */
+	struct heads *out;		/* NULL: into dedup_files */
 };
 
 /* Hash the first HEAD bytes of R's candidates, keeping whole the files
  * no larger, in walk order: the files of a directory are then opened
  * through one descriptor of it, not each by its whole path (the lookups
- * were a sixth of the run).  It may run beside the main thread, so it
- * reports nothing: a file it cannot read is marked gone, with errno in
- * its hash and in its slot whether opening (0) or reading (1) failed. */
-static void *
-read_heads_in(void *arg)
+ * were a sixth of the run).  It may run in the helper, so it reports
+ * nothing, allocates nothing and changes nothing but its findings and
+ * small[]. */
+static void
+read_heads_in(const struct reader *r)
 {
-	struct reader *r = arg;
 	unsigned char head[HEAD], *into;
 	const char *path, *base, *dir = NULL;
+	unsigned long long *compared = r->out ? &r->out->compared :
+	    &dedup_sum.compared;
 	size_t i, len, dirlen = 0;
 	int dfd = -1, fd = -1;
-	char *d;
+	char d[PATH_MAX];
 
 	for (i = r->lo; i < r->hi && !dedup_stop; i++) {
 		struct file *f = &dedup_files[i];
+		struct head h = { 0, 0, false }, *to = r->out ?
+		    &r->out->f[i - r->lo] : &h;
 
 		if (!f->candidate)
 			continue;
@@ -142,49 +159,71 @@ read_heads_in(void *arg)
 		    memcmp(path, dir, dirlen)) {
 			if (dfd != -1)
 				close(dfd);
-			d = path_dir(path);
-			dfd = openat(AT_FDCWD, d, O_PATH | O_DIRECTORY |
-			    O_CLOEXEC);
-			free(d);
 			dir = path;
 			dirlen = base - path;
+			/* path_dir() without its malloc */
+			dfd = -1;
+			errno = ENAMETOOLONG;
+			if (fmt(d, sizeof(d), "%.*s", (int)dirlen, path) <
+			    sizeof(d))
+				dfd = openat(AT_FDCWD, dirlen ? d : ".",
+				    O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
 		len = f->size < HEAD ? (size_t)f->size : HEAD;
 		into = f->data == NONE ? head : small + f->data;
-		f->slot = 0;
 		if (dfd != -1 && (fd = openat(dfd, base, READ_FLAGS)) != -1) {
-			f->slot = 1;
-			if (bytes_read_at(fd, into, len, 0, r->compared))
-				f->hash = hash(0, into, len);
+			to->slot = 1;
+			if (bytes_read_at(fd, into, len, 0, compared))
+				to->hash = hash(0, into, len);
 			else
-				f->gone = true;
+				to->gone = true;
 			close(fd);
 		} else
-			f->gone = true;
-		if (f->gone)
-			f->hash = errno;
-		if (r->compared == &dedup_sum.compared && (i & 255) == 0)
-			progress_show(false);
+			to->gone = true;
+		if (to->gone)
+			to->hash = errno;
+		if (!r->out) {
+			f->hash = h.hash;
+			f->slot = h.slot;
+			f->gone = h.gone;
+			if ((i & 255) == 0)
+				progress_show(false);
+		}
 	}
 	if (dfd != -1)
 		close(dfd);
-	return NULL;
 }
 
-/* Read the heads of all candidates, on two threads when there are two
- * processors: opening and reading are most of the time. */
+/* Copy what the helper found for R's candidates into dedup_files. */
+static void
+take_heads(const struct reader *r)
+{
+	size_t i;
+
+	for (i = r->lo; i < r->hi; i++) {
+		struct file *f = &dedup_files[i];
+		const struct head *h = &r->out->f[i - r->lo];
+
+		if (f->candidate) {
+			f->hash = h->hash;
+			f->slot = h->slot;
+			f->gone = h->gone;
+		}
+	}
+	dedup_sum.compared += r->out->compared;
+}
+
+/* Read the heads of all candidates, the second half in a helper process
+ * when -j allows two: opening and reading are most of the time.  If the
+ * helper did not finish (killed), dedup reads its half too. */
 static void
 read_heads(void)
 {
-	unsigned long long theirs = 0;
 	struct reader r[2] = {
-		{ 0, dedup_nfiles, &dedup_sum.compared },
-		{ dedup_nfiles, dedup_nfiles, &theirs }
+		{ 0, dedup_nfiles, NULL }, { dedup_nfiles, dedup_nfiles, NULL }
 	};
-	size_t i, n = 0, half = 0;
-	cpu_set_t cpus;
-	sigset_t old;
-	pthread_t t;
+	size_t i, n = 0, half = 0, share = 0;
+	pid_t pid = -1;
 
 	for (i = 0; i < dedup_nfiles; i++) {
 		dedup_files[i].data = NONE;
@@ -196,21 +235,36 @@ read_heads(void)
 			small_len += dedup_files[i].size;
 		}
 	}
-	small = xmalloc(small_len);
 	for (i = 0; i < dedup_nfiles && half < n / 2; i++)
 		half += dedup_files[i].candidate;
-	if (n >= THREAD_MIN && sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
-	    CPU_COUNT(&cpus) > 1) {
-		r[0].hi = r[1].lo = i;
-		pthread_sigmask(SIG_BLOCK, &dedup_stop_signals, &old);
-		if (pthread_create(&t, NULL, read_heads_in, &r[1]) != 0)
-			r[0].hi = dedup_nfiles;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r[1].lo = i;
+	/* The helper writes to small[] and its findings: both shared. */
+	share = sizeof(*r[1].out) + (r[1].hi - r[1].lo) * sizeof(struct head);
+	if (n >= HELPER_MIN && helper_jobs() > 1 &&
+	    (r[1].out = helper_share(share)) &&
+	    (!small_len || (small = helper_share(small_len))) &&
+	    (pid = helper_start()) == 0) {
+		read_heads_in(&r[1]);
+		__atomic_store_n(&r[1].out->done, true, __ATOMIC_RELEASE);
+		_exit(0);
 	}
+	if (!small)
+		small = xmalloc(small_len);
+	if (pid > 0)
+		r[0].hi = r[1].lo;
 	read_heads_in(&r[0]);
-	if (r[0].hi != dedup_nfiles)
-		pthread_join(t, NULL);
-	dedup_sum.compared += theirs;
+	if (pid > 0) {
+		helper_end(pid, dedup_stop);
+		if (__atomic_load_n(&r[1].out->done, __ATOMIC_ACQUIRE))
+			take_heads(&r[1]);
+		else if (!dedup_stop) {
+			munmap(r[1].out, share);
+			r[1].out = NULL;
+			read_heads_in(&r[1]);
+		}
+	}
+	if (r[1].out)
+		munmap(r[1].out, share);
 	for (i = 0; i < dedup_nfiles; i++)
 		if (dedup_files[i].gone) {
 			errno = dedup_files[i].hash;

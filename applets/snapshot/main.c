@@ -259,7 +259,8 @@ make(const char *src, const char *repo)
 	}
 	/* SRC may be a symbolic link to a directory (nothing below it is
 	 * followed); a SRC that cannot be read is no snapshot at all. */
-	if ((fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = openat(AT_FDCWD, src, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
 		msg_diesys("%s", quote(src));
 	close(fd);
 	if (lstat(src, &st) == 0 && S_ISLNK(st.st_mode))
@@ -268,7 +269,8 @@ make(const char *src, const char *repo)
 	if (!snapshot_opt.dry_run && mkdir(repo, 0777) == -1 &&
 	    errno != EEXIST)
 		msg_diesys("cannot create %s", quote(repo));
-	repofd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	repofd = openat(AT_FDCWD, repo, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
 	if (repofd == -1 && (!snapshot_opt.dry_run || errno != ENOENT))
 		msg_diesys("%s", quote(repo));
 	partial = snapshot_hidden(nm, PARTIAL);
@@ -456,7 +458,8 @@ snapshot_main(int argc, char **argv)
 	opt_operands(argc, argv, mode == OPT_DELETE ? 2 : 1,
 	    mode == OPT_DELETE ? -1 : 1);
 	repo = argv[argc - 1];
-	if ((repofd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((repofd = openat(AT_FDCWD, repo, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
 		msg_diesys("%s", quote(repo));
 	if (mode == OPT_LIST)
 		return snapshot_list(repofd, repo);
