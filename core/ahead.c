@@ -52,6 +52,21 @@ static int root, flags;
 
 #define STACK_CAP (AHEAD_SHARED - sizeof(struct shared))
 
+/* A lock spun on, for a few instructions between the helpers: musl's
+ * mutexes cost 2 KiB. */
+static void
+spin_lock(int *lock)
+{
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void
+spin_unlock(int *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
 /* Put the LEN bytes of PATH on the stack, or drop them when it is full.
  * Called with the lock held (or before the helpers start). */
 static void

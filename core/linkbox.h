@@ -237,21 +237,6 @@ clock_read(clockid_t clock, struct timespec *ts)
 	syscall(SYS_clock_gettime, clock, ts);
 }
 
-/* A lock spun on, for a few instructions between threads (malloc.c) or
- * processes sharing memory (ahead.c): musl's mutexes cost 2 KiB. */
-static inline void
-spin_lock(int *lock)
-{
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
-static inline void
-spin_unlock(int *lock)
-{
-	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
-}
-
 /* helper.c: processes beside the applet; walk_jobs: -j, 0 unset */
 extern unsigned walk_jobs;
 unsigned helper_jobs(void);

@@ -5,12 +5,11 @@
  * SMALL_MAX bytes, its header included, comes from a list of free blocks
  * of its power of two, carved from 64 KiB mappings and never unmapped; a
  * bigger one is a mapping of its own, which realloc grows with mremap
- * (no copy).  One lock, spun on: dedup's reader thread allocates too,
- * but seldom.
+ * (no copy).  No lock: linkbox has no threads (its helpers are
+ * processes, helper.c).
  */
 #ifdef LINKBOX_OWN_MALLOC
 #include "linkbox.h"
-#include <sched.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -23,7 +22,6 @@
 
 static char *free_list[12];	/* by log2 of the size */
 static char *arena, *arena_end;
-static int lock;
 
 static size_t
 size_of(void *v)
@@ -41,7 +39,7 @@ mapping(size_t size)
 }
 
 /* A block of SIZE (a power of two up to SMALL_MAX) with its header set, or
- * NULL; the lock is held. */
+ * NULL. */
 static char *
 small_block(size_t size, int class)
 {
@@ -80,10 +78,7 @@ block(size_t n)
 	}
 	for (; size < n + HEADER; size *= 2)
 		class++;
-	spin_lock(&lock);
-	p = small_block(size, class);
-	spin_unlock(&lock);
-	return p;
+	return small_block(size, class);
 }
 
 void *
@@ -113,10 +108,8 @@ free(void *v)
 	}
 	while ((size_t)1 << class < size)
 		class++;
-	spin_lock(&lock);
 	*(char **)v = free_list[class];
 	free_list[class] = p;
-	spin_unlock(&lock);
 }
 
 void *
