@@ -162,8 +162,10 @@ asan-build: FORCE
 		LDFLAGS="-fsanitize=address,undefined"
 
 # Under ThreadSanitizer (clang), with four jobs: the tests of dedup (its
-# reader thread), of the walk beside its read-ahead helpers (jobs.bats:
-# every tree applet) and of the applets that walk most.
+# reading helper), of the walk beside its read-ahead helpers (jobs.bats:
+# every tree applet) and of the applets that walk most.  linkbox has no
+# threads (helper.c makes processes): this run shows the helpers' bare
+# clone and shared memory work under TSan's runtime too.
 TSAN_TESTS = tests/jobs.bats tests/dedup.bats tests/danglers.bats \
 	tests/findlinks.bats tests/linkcount.bats
 tsan: tsan-build
