@@ -2,8 +2,9 @@
  *
  * libc's printf family costs a static binary about 10 KiB (floating point
  * included, used or not); linkbox prints names and counts, so it carries
- * this formatter instead: %s, %.*s, %c, %d, %u, %lu, %llu, %zu and %%.  Standard
- * output goes through one buffer, flushed by out_flush() or when full.
+ * this formatter instead: %s, %.*s, %c, %d, %u, %lu, %llu, %zu and %%.
+ * Standard output goes through one buffer, flushed by out_flush() or when
+ * full.
  */
 #include "linkbox.h"
 

@@ -5,8 +5,9 @@
  * identical files kept apart by them are counted); each group of two or
  * more is a set of candidates, whose first HEAD bytes are read and
  * hashed, in walk order, by two processes.  relink.c then splits the
- * groups by that hash and asks here for contents compared side by side (dedup_compare) or, for runs
- * too long for one batch, hashed first (dedup_split_by_hash).  A hash
+ * groups by that hash and asks here for contents compared side by side
+ * (dedup_compare) or, for runs too long for one batch, hashed first
+ * (dedup_split_by_hash).  A hash
  * only sorts; equality is always decided by comparing the bytes.
  */
 #include "dedup.h"

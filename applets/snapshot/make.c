@@ -293,7 +293,8 @@ finish_dir(const char *path)
 	size_t d = sh.depth - 1;
 	int fd = level(d)[0].fd;
 
-	if (fd >= 0 && !snapshot_failed && !snapshot_set_meta(fd, -1, NULL, &sh.dir[d])) {
+	if (fd >= 0 && !snapshot_failed &&
+	    !snapshot_set_meta(fd, -1, NULL, &sh.dir[d])) {
 		msg_warnsys("cannot write %s", quote(path ? path :
 		    "a directory"));
 		snapshot_failed = true;
