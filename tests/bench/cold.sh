@@ -306,40 +306,33 @@ table() {
 	awk -v lb="$t_lb" -v base="$t_base" -v floor="$t_floor" -v one="$t_one" \
 		-v goal="$t_goal" -v mode="$t_mode" \
 		-v label="$(cat "$t_job.lb/label")" \
-		-v peer="$(cat "$t_job.find/label")" 'BEGIN {
-		if (goal != "") {
-			printf "goal, %s (default jobs) on a cold cache >= " \
-			    "%sx %s: ", label, goal, peer
-			if (lb == "" || base == "") {
-				print "not measured"
-			} else {
-				r = sprintf("%.2f", base / lb)
-				printf "find/this %s, %s\n", r,
-				    (r + 0 >= goal + 0) ? "met" : "NOT met"
-			}
-		}
-		if (mode != "cold") {
-			# Warm, the goal is today: no slower than -j 1.
-			printf "goal, %s (default jobs) warm no slower than " \
-			    "-j 1 (within 5%%): ", label
-			if (lb == "" || one == "") {
-				print "not measured"
-			} else {
-				r = sprintf("%.2f", lb / one)
-				printf "this/-j 1 %s, %s\n", r,
-				    (r + 0 <= 1.05) ? "met" : "NOT met"
-			}
-			exit
-		}
-		printf "goal, %s (default jobs) within 1.15x minwalk -t 2" \
-		    " (%s cache): ", label, mode
-		if (lb == "" || floor == "") {
+		-v peer="$(cat "$t_job.find/label")" '
+	# verdict(GOAL, NUM, DEN, NAME, LIMIT, MIN): "GOAL: NAME NUM/DEN, met"
+	# when that ratio is at least LIMIT (MIN) or at most LIMIT (not MIN).
+	function verdict(what, num, den, name, limit, min,	r, met) {
+		printf "goal, %s: ", what
+		if (num == "" || den == "") {
 			print "not measured"
-		} else {
-			r = sprintf("%.2f", lb / floor)
-			printf "this/mw2 %s, %s\n", r,
-			    (r + 0 <= 1.15) ? "met" : "NOT met"
+			return
 		}
+		r = sprintf("%.2f", num / den)
+		met = min ? r + 0 >= limit + 0 : r + 0 <= limit + 0
+		printf "%s %s, %s\n", name, r, met ? "met" : "NOT met"
+	}
+	BEGIN {
+		if (goal != "")
+			verdict(sprintf("%s (default jobs) on a cold cache >= " \
+			    "%sx %s", label, goal, peer), base, lb, "find/this",
+			    goal, 1)
+		if (mode != "cold")
+			# Warm, the goal is today: no slower than -j 1.
+			verdict(sprintf("%s (default jobs) warm no slower " \
+			    "than -j 1 (within 5%%)", label), lb, one,
+			    "this/-j 1", 1.05, 0)
+		else
+			verdict(sprintf("%s (default jobs) within 1.15x " \
+			    "minwalk -t 2 (%s cache)", label, mode), lb, floor,
+			    "this/mw2", 1.15, 0)
 	}'
 }
 
